@@ -1,0 +1,31 @@
+# dynapse-edu: two commands on a fresh machine.
+#   make test   creates .venv, installs everything, runs every test
+#   make demo   runs the part-1 experiment and writes build/part1.png
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: test demo lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -e '.[dev]'
+	touch $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+demo: $(STAMP)
+	$(BIN)/python -m dynapse_edu.demo --out build/part1.png
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/part1.py
+
+clean:
+	rm -rf $(VENV) build _build .pytest_cache
