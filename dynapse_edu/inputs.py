@@ -150,7 +150,7 @@ class SpikeGenerator(SpikeSource):
             raise ParameterError(f"indices must be integers >= 0, got {indices[:5]!r}...")
         if times.size and not (np.all(np.isfinite(times)) and times.min() >= 0):
             bad = times[~(np.isfinite(times) & (times >= 0))][0]
-            raise ParameterError(f"spike time {bad!r} s is not a finite time >= 0")
+            raise ParameterError(f"spike time {float(bad)!r} s is not a finite time >= 0")
         n_needed = int(indices.max()) + 1 if indices.size else 1
         self.n = n_needed if n is None else _check_n(n)
         if self.n < n_needed:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 from numpy.typing import ArrayLike
 
 from .result import Result
@@ -33,6 +34,7 @@ def raster(spikes: Result | tuple[ArrayLike, ArrayLike], ax: Axes | None = None,
     ax = _axes(ax)
     idx, times = spikes.spikes() if isinstance(spikes, Result) else (np.asarray(spikes[0]), np.asarray(spikes[1]))
     ax.plot(np.asarray(times) * 1e3, idx, "|", markersize=kwargs.pop("markersize", 8), **kwargs)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("time (ms)")
     ax.set_ylabel("neuron")
     return ax

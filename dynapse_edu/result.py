@@ -151,6 +151,13 @@ class Result:
         order = np.argsort(times, kind="stable")
         return idx[order].astype(np.int64), times[order]
 
+    def index(self, neuron_id: int) -> int:
+        """Local index (position in ``neuron_ids``) of a global neuron id, for ``trace`` and ``spike_times``."""
+        where = np.flatnonzero(self.neuron_ids == neuron_id)
+        if where.size == 0:
+            raise ParameterError(f"neuron id {neuron_id} was not simulated; simulated ids: {self.neuron_ids.tolist()}")
+        return int(where[0])
+
     def isi(self, neuron: int = 0) -> np.ndarray:
         """Inter-spike intervals of one neuron (local index), in s."""
         return np.diff(self.spike_times[neuron])

@@ -80,7 +80,8 @@ def dpi_tau(C: ArrayLike, I_tau: ArrayLike, Ut: ArrayLike, kappa: ArrayLike) -> 
     >>> round(dpi_tau(2e-12, 20e-12, 0.025, 0.705) * 1e3, 3)  # AMPA default, ms
     3.546
     """
-    return np.multiply(C, Ut) / np.multiply(kappa, I_tau)
+    tau = np.multiply(C, Ut) / np.multiply(kappa, I_tau)
+    return float(tau) if np.ndim(tau) == 0 else tau
 
 
 def dpi_decay(I: ArrayLike, tau: ArrayLike) -> np.ndarray:

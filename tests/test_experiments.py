@@ -1,0 +1,55 @@
+import numpy as np
+import pytest
+
+from dynapse_edu import experiments
+from dynapse_edu.errors import ParameterError
+
+
+def test_ff_curve_ampa_monotone_and_weight_matters():
+    rates_in = [0, 25, 50, 100, 200]
+    low = experiments.ff_curve("AMPA", 3.0, rates_in, duration=0.5)
+    high = experiments.ff_curve("AMPA", 6.0, rates_in, duration=0.5)
+    assert low[0] == 0 and high[0] == 0
+    assert np.all(np.diff(high) >= 0)
+    assert np.all(high >= low) and high[-1] > low[-1]
+
+
+def test_ff_curve_poisson_is_seeded():
+    a = experiments.ff_curve("NMDA", 2.0, [100.0], duration=0.5, input="poisson", seed=1)
+    b = experiments.ff_curve("NMDA", 2.0, [100.0], duration=0.5, input="poisson", seed=1)
+    np.testing.assert_array_equal(a, b)
+    assert a[0] > 0
+
+
+def test_inhibition_alone_never_fires():
+    assert experiments.ff_curve("GABA_B", 5.0, [200.0], duration=0.2)[0] == 0
+
+
+def test_spike_response_has_every_trace():
+    result = experiments.spike_response({"AMPA": (4.0, [0.01, 0.012, 0.014]), "GABA_B": (1.0, [0.02])}, 0.05)
+    for name in ("I_mem", "I_ahp", "I_ampa", "I_nmda", "I_gaba_a", "I_gaba_b", "I_nmda_gated", "I_in", "I_pfb"):
+        assert result.traces[name].shape == (len(result.t), 1)
+    assert result.trace("I_gaba_b").max() > 100e-12
+
+
+def test_params_dict_overrides_reach_the_model():
+    t, fast = experiments.synapse_kernel("AMPA", duration=0.03)
+    t2, slow = experiments.synapse_kernel("AMPA", duration=0.03, params={"I_tau_ampa": 5e-12})
+    late = t > 0.02
+    assert np.all(slow[late] > fast[late])
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: experiments.ff_curve("AMPA", 1.0, [10.0], input="burst"), "input = 'burst'"),
+        (lambda: experiments.synapse_kernel("AMPA", t_spike=0.5, duration=0.2), "t_spike = 0.5 s"),
+        (lambda: experiments.spike_response({}, 0.1), "inputs is empty"),
+        (lambda: experiments.adaptation_isi(t_on=0.3, t_off=0.2), "t_on < t_off"),
+        (lambda: experiments.fi_curve([-1e-12], duration=0.1), "I_const = -1e-12"),
+        (lambda: experiments.ff_curve("AMPA", -1.0, [10.0], duration=0.1), r"weight = -1.0 is outside"),
+    ],
+)
+def test_bad_arguments_are_named(call, match):
+    with pytest.raises(ParameterError, match=match):
+        call()
