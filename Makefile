@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test demo lint bench clean
+.PHONY: test demo lint bench assignments clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/part1.py
+
+# student and instructor versions of every assignment, each instructor version run top to bottom
+assignments: $(STAMP)
+	$(BIN)/python -m dynapse_edu.assign generate book/assignments --out build/assignments --execute
 
 clean:
 	rm -rf $(VENV) build _build .pytest_cache

@@ -1,0 +1,223 @@
+"""Answer checks for the classroom assignments.
+
+Each check compares a student's answer with the value the simulator gives
+*at check time* (nothing is stored in the student's notebook), says whether
+it is right within a tolerance and, if not, why; and records the outcome so
+the grading command (``python -m dynapse_edu.assign grade``) can score a
+notebook.
+
+>>> from dynapse_edu import check
+>>> from dynapse_edu.units import ms
+>>> r = check.synapse_tau(3.55 * ms, "AMPA", question="demo")
+✓ demo: tau of the AMPA synapse = 3.55 ms (simulator: 3.546 ms, within 3%)
+>>> r.passed
+True
+>>> _ = check.reset()
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+
+import numpy as np
+
+from . import experiments
+from .errors import ParameterError
+from .params import Params, resolve
+from .synapse import synapse_index
+
+ParamsLike = Params | Mapping[str, float] | None
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one check: which question, right or not, why, and its points."""
+
+    question: str
+    passed: bool
+    message: str
+    points: float
+
+    @property
+    def score(self) -> float:
+        return self.points if self.passed else 0.0
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __str__(self) -> str:
+        return f"{'✓' if self.passed else '✗'} {self.question}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self) | {"score": self.score}
+
+
+_RESULTS: list[CheckResult] = []
+
+
+def results() -> list[CheckResult]:
+    """Every check recorded in this process so far, in order."""
+    return list(_RESULTS)
+
+
+def reset() -> list[CheckResult]:
+    """Forget the recorded checks; returns what was recorded."""
+    done = list(_RESULTS)
+    _RESULTS.clear()
+    return done
+
+
+def _record(result: CheckResult) -> CheckResult:
+    _RESULTS.append(result)
+    print(result)
+    return result
+
+
+def _number(answer: object, what: str) -> float:
+    if answer is Ellipsis:
+        raise NotImplementedError(f"{what}: the answer is still `...`: replace it with your value")
+    try:
+        value = float(answer)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ParameterError(f"{what}: the answer must be a number, got {answer!r}") from None
+    return value
+
+
+def close(
+    answer: object,
+    expected: float,
+    what: str,
+    unit: str = "",
+    scale: float = 1.0,
+    rel_tol: float = 0.03,
+    question: str = "",
+    points: float = 1.0,
+) -> CheckResult:
+    """Is ``answer`` within ``rel_tol`` of ``expected``? Values shown divided by ``scale`` in ``unit``."""
+    value = _number(answer, what)
+    shown = f"{what} = {value / scale:.4g} {unit}".rstrip()
+    if not math.isfinite(value):
+        return _record(CheckResult(question, False, f"{shown}: not a finite number", points))
+    error = abs(value - expected) / abs(expected) if expected != 0 else abs(value)
+    if error <= rel_tol:
+        message = f"{shown} (simulator: {expected / scale:.4g} {unit}, within {rel_tol:.0%})"
+        return _record(CheckResult(question, True, message, points))
+    direction = "too large" if value > expected else "too small"
+    hint = ""
+    if expected != 0 and value != 0:
+        ratio = value / expected
+        for factor, name in ((1e3, "1000"), (1e-3, "1/1000"), (1e12, "1e12"), (1e-12, "1e-12")):
+            if abs(ratio / factor - 1) < rel_tol:
+                hint = f"; it is off by a factor {name}: check your units"
+    message = (
+        f"{shown} is {direction}: the simulator gives {expected / scale:.4g} {unit} "
+        f"(off by {error:.1%}, tolerance {rel_tol:.0%}){hint}"
+    )
+    return _record(CheckResult(question, False, message, points))
+
+
+def fit_decay(t: np.ndarray, current: np.ndarray, I0: float) -> tuple[float, float]:
+    """Peak (A) and exponential decay constant (s) of a single-spike kernel.
+
+    A log-linear least-squares fit of the samples after the peak while the
+    current is above 5 I0 (below that the floor bends the curve).
+    """
+    k = int(np.argmax(current))
+    tt, ii = np.asarray(t)[k + 1 :], np.asarray(current)[k + 1 :]
+    use = ii > 5 * I0
+    if use.sum() < 3:
+        raise ParameterError("the trace decays too fast to fit: fewer than 3 samples above 5 I0 after the peak")
+    slope = np.polyfit(tt[use], np.log(ii[use]), 1)[0]
+    return float(current[k]), float(-1.0 / slope)
+
+
+def synapse_tau(
+    answer: object,
+    synapse: str,
+    params: ParamsLike = None,
+    rel_tol: float = 0.03,
+    question: str = "synapse tau",
+    points: float = 1.0,
+) -> CheckResult:
+    """Check a synapse time constant (s) against one measured on a simulated kernel."""
+    synapse_index(synapse)
+    p = resolve(params)
+    duration = min(max(8 * p.tau_syn(synapse), 0.02), 10.0)
+    t, current = experiments.synapse_kernel(synapse, duration=duration, t_spike=0.0, params=p,
+                                            dt=duration / 2000)
+    _, tau = fit_decay(t, current, p.I0)
+    return close(answer, tau, f"tau of the {synapse} synapse", "ms", 1e-3, rel_tol, question, points)
+
+
+def synapse_peak(
+    answer: object,
+    synapse: str,
+    weight: float = 1.0,
+    params: ParamsLike = None,
+    rel_tol: float = 0.02,
+    question: str = "synapse peak",
+    points: float = 1.0,
+) -> CheckResult:
+    """Check the peak current (A) of a synapse after one spike of weight ``weight``."""
+    p = resolve(params)
+    t, current = experiments.synapse_kernel(synapse, weight=weight, duration=0.01, t_spike=0.0, params=p, dt=1e-4)
+    return close(answer, float(current.max()), f"peak of the {synapse} current", "pA", 1e-12, rel_tol, question,
+                 points)
+
+
+def output_rate(
+    answer: object,
+    I_const: float,
+    params: ParamsLike = None,
+    duration: float = 0.5,
+    rel_tol: float = 0.05,
+    question: str = "output rate",
+    points: float = 1.0,
+) -> CheckResult:
+    """Check a firing rate (Hz) for a constant injected current ``I_const`` (A)."""
+    rate = float(experiments.fi_curve([I_const], duration=duration, params=params)[0])
+    return close(answer, rate, f"output rate at {I_const * 1e12:.4g} pA", "Hz", 1.0, rel_tol, question, points)
+
+
+def adapted_isi(
+    params: ParamsLike,
+    target: float,
+    rel_tol: float = 0.05,
+    question: str = "adaptation",
+    points: float = 1.0,
+    **pulse: float,
+) -> CheckResult:
+    """Check that ``params`` give an adapted (last) inter-spike interval of ``target`` s.
+
+    The neuron is driven by the part-3 pulse (:func:`dynapse_edu.experiments.adaptation_isi`,
+    whose keyword arguments ``pulse`` passes on); the last interval of the pulse is compared
+    with the target.
+    """
+    target = _number(target, "target ISI")
+    isi = experiments.adaptation_isi(params=params, **pulse)
+    if isi.size < 2:
+        message = f"only {isi.size + 1} output spike(s) during the pulse: the neuron barely fires"
+        return _record(CheckResult(question, False, message, points))
+    last = float(isi[-1])
+    error = abs(last - target) / target
+    shown = f"with your parameters the adapted ISI is {last * 1e3:.4g} ms (target {target * 1e3:.4g} ms"
+    if error <= rel_tol:
+        return _record(CheckResult(question, True, f"{shown}, within {rel_tol:.0%})", points))
+    advice = "more adaptation (a larger jump or a slower decay)" if last < target else "less adaptation"
+    message = f"{shown}, off by {error:.1%}, tolerance {rel_tol:.0%}): you need {advice}"
+    return _record(CheckResult(question, False, message, points))
+
+
+__all__ = [
+    "CheckResult",
+    "results",
+    "reset",
+    "close",
+    "fit_decay",
+    "synapse_tau",
+    "synapse_peak",
+    "output_rate",
+    "adapted_isi",
+]
