@@ -209,7 +209,10 @@ def _collect(nb) -> list[dict]:
 
 
 def _report_cell(nbformat):
-    source = f"import json\nfrom dynapse_edu import check\nprint({RESULTS_MARK!r} + json.dumps([r.as_dict() for r in check.results()]))"
+    source = (
+        "import json\nfrom dynapse_edu import check\n"
+        f"print({RESULTS_MARK!r} + json.dumps([r.as_dict() for r in check.results()]))"
+    )
     return nbformat.v4.new_code_cell(source)
 
 
