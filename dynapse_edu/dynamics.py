@@ -39,7 +39,8 @@ class NeuronTable:
 
     * ``kappa``, ``tau_mem``, ``tau_ahp`` (N,) in s,
     * ``tau_syn`` (4, N) in s, ``jump_syn`` (4, N): current added per unit weight, in A,
-    * ``jump_ahp`` (N,): current added to the adaptation DPI per output spike, in A.
+    * ``jump_ahp`` (N,): current added to the adaptation DPI per output spike, in A,
+    * ``tau_decay`` (5, N): ``tau_ahp`` and ``tau_syn`` stacked, the decay constants of state rows 1..5.
     """
 
     def __init__(self, values: dict[str, np.ndarray], n: int) -> None:
@@ -63,6 +64,7 @@ class NeuronTable:
             [dpi_tau(values[f"C_{k}"], values[f"I_tau_{k}"], values["Ut"], values["kappa"]) for k in keys]
         )
         values["jump_syn"] = np.stack([values[f"I_w0_{k}"] * values[f"alpha_{k}"] for k in keys])
+        values["tau_decay"] = np.vstack([values["tau_ahp"][None, :], values["tau_syn"]])  # rows AHP..GABA_B
         return cls(values=values, n=n)
 
     def subset(self, idx: np.ndarray) -> NeuronTable:
@@ -84,16 +86,12 @@ def derivatives(state: np.ndarray, table: NeuronTable, refractory: np.ndarray | 
     derivative points below it (the one place the floor is applied to the
     dynamics; readers see ``floor(state, I0)``).
     """
-    I_mem = floor(state[MEM], table.I0)
-    I_ahp = floor(state[AHP], table.I0)
-    I_syn = floor(state[SYN], table.I0)
-
+    I = floor(state, table.I0)  # the currents the state stands for
     d = np.empty_like(state)
-    d[AHP] = dpi_decay(I_ahp, table.tau_ahp)
-    d[SYN] = dpi_decay(I_syn, table.tau_syn)
-    I_in, _ = soma_input(I_mem, I_syn, table)
-    I_sum = leak_sum(I_mem, I_ahp, I_syn[2], table)
-    d[MEM] = membrane_derivative(I_mem, I_in, I_sum, table)
+    d[AHP:] = dpi_decay(I[AHP:], table.tau_decay)  # adaptation and the four synapses
+    I_in, _ = soma_input(I[MEM], I[SYN], table)
+    I_sum = leak_sum(I[MEM], I[AHP], I[SYN][2], table)
+    d[MEM] = membrane_derivative(I[MEM], I_in, I_sum, table)
     if refractory is not None:
         d[MEM, refractory] = 0.0
     # the leakage floor: a current at I0 whose derivative points down is held
