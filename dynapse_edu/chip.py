@@ -9,7 +9,7 @@ with :meth:`Chip.add_connection`, set a core's parameters with
 >>> chip = Chip()
 >>> neuron = chip.get_neurons(1, core=1)
 >>> source = RegularGenerator(1, rate=100.0)
->>> _ = chip.add_connection(source, neuron, "AMPA", weight=2)
+>>> _ = chip.add_connection(source, neuron, "AMPA", weight=4)
 >>> result = chip.run(0.05)
 >>> result.spike_count.sum() > 0
 True
