@@ -11,8 +11,8 @@ with :meth:`Chip.add_connection`, set a core's parameters with
 >>> source = RegularGenerator(1, rate=100.0)
 >>> _ = chip.add_connection(source, neuron, "AMPA", weight=4)
 >>> result = chip.run(0.05)
->>> result.spike_count.sum() > 0
-True
+>>> result.spike_count.tolist()
+[2]
 
 Hardware facts enforced here: a chip has 4 cores of 256 neurons; all neurons
 of a core share its parameters (biases). Further rules of the real routing

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import csv
 
+import nbformat
 import pytest
+from nbclient.exceptions import CellExecutionError
 
-nbformat = pytest.importorskip("nbformat")
-pytest.importorskip("nbclient")
-
-from nbclient.exceptions import CellExecutionError  # noqa: E402
-
-from dynapse_edu import assign  # noqa: E402
+from dynapse_edu import assign
 
 SOLUTION_BLOCK = """from dynapse_edu.units import pA
 ### BEGIN SOLUTION

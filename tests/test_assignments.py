@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import nbformat
 import pytest
+from nbclient.exceptions import CellExecutionError
 
-nbformat = pytest.importorskip("nbformat")
-pytest.importorskip("nbclient")
-
-from nbclient.exceptions import CellExecutionError  # noqa: E402
-
-from dynapse_edu import assign  # noqa: E402
+from dynapse_edu import assign
 
 MASTERS = sorted((Path(__file__).resolve().parents[1] / "book" / "assignments").glob("*.ipynb"))
 
