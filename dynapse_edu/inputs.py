@@ -10,6 +10,23 @@ of all its sources up to a duration as two arrays, source indices and times
 >>> idx, t = RegularGenerator(1, rate=100.0).spikes(0.035)
 >>> t
 array([0.  , 0.01, 0.02, 0.03])
+
+FPGA spike generators
+---------------------
+On the board, input spikes come from the FPGA's spike generators, which send
+events on a clock: inter-spike intervals are integer numbers of ticks of
+``isi_base / 90 MHz`` (16-bit counts), and a generator sends at most about
+:data:`FPGA_MAX_RATE` = 4.3 kHz. ``fpga=True`` on :class:`RegularGenerator`
+and :class:`PoissonGenerator` applies these limits: rates above the limit
+raise :class:`~dynapse_edu.errors.HardwareLimitError`, and intervals are
+rounded to whole ticks (``isi_base`` = 90 gives 1 us ticks).
+
+>>> gen = RegularGenerator(1, rate=3000.0, fpga=True)
+>>> gen.isi_ticks, round(gen.actual_rate, 2)
+(333, 3003.0)
+
+Every generator turns into a plain dict with :meth:`SpikeSource.to_config`
+and back with :func:`source_from_config` (for configuration files).
 """
 
 from __future__ import annotations
@@ -20,9 +37,31 @@ from abc import ABC, abstractmethod
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .errors import ParameterError
+from .errors import HardwareLimitError, ParameterError
 
 MAX_RATE = 1e6  # Hz: a sanity bound that catches unit slips (kHz given as Hz...)
+
+#: Clock of the FPGA spike generators, Hz (libcaer: ISI base in units of 1 / 90 MHz).
+FPGA_CLOCK = 90e6
+#: Highest rate of one FPGA spike generator, Hz (about 4.3 kHz).
+FPGA_MAX_RATE = 4.3e3
+#: Largest interval count of the FPGA generator (16-bit ISI field).
+FPGA_MAX_ISI_TICKS = 2**16 - 1
+
+
+def fpga_tick(isi_base: int = 90) -> float:
+    """Duration of one FPGA interval tick, ``isi_base / 90 MHz``, in s (isi_base: integer 1..65535)."""
+    if isinstance(isi_base, bool) or not isinstance(isi_base, (int, np.integer)) or not 1 <= isi_base <= 65535:
+        raise HardwareLimitError(f"isi_base = {isi_base!r} is outside the allowed range 1..65535 (integers)")
+    return int(isi_base) / FPGA_CLOCK
+
+
+def _check_fpga_rate(rate: float, isi_base: int) -> float:
+    if rate > FPGA_MAX_RATE:
+        raise HardwareLimitError(
+            f"rate = {rate!r} Hz is above what an FPGA spike generator can send, {FPGA_MAX_RATE:g} Hz"
+        )
+    return fpga_tick(isi_base)
 
 
 def _check_n(n: int) -> int:
@@ -63,38 +102,109 @@ class SpikeSource(ABC):
     def __len__(self) -> int:
         return self.n
 
+    def to_config(self) -> dict[str, object]:
+        """The generator as a JSON-ready dict; :func:`source_from_config` rebuilds it."""
+        return {"type": type(self).__name__, **{k: _plain(v) for k, v in self._config().items()}}
+
+    def _config(self) -> dict[str, object]:
+        raise ParameterError(f"{type(self).__name__} cannot be saved in a configuration file")
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
 
 class RegularGenerator(SpikeSource):
-    """Each source fires at a fixed ``rate`` (Hz), first spike at ``start`` (s, default 0)."""
+    """Each source fires at a fixed ``rate`` (Hz), first spike at ``start`` (s, default 0).
 
-    def __init__(self, n: int, rate: float, start: float = 0.0) -> None:
+    With ``fpga=True`` the generator is the board's FPGA generator: the
+    interval is a whole number of ticks (``isi_base / 90 MHz``, 16-bit count),
+    ``start`` is rounded to a tick, and ``rate`` may not exceed
+    :data:`FPGA_MAX_RATE`; ``actual_rate`` is the rate really sent.
+    """
+
+    def __init__(self, n: int, rate: float, start: float = 0.0, fpga: bool = False, isi_base: int = 90) -> None:
         self.n = _check_n(n)
         self.rate = _check_rate("rate", rate)
         if not (math.isfinite(start) and start >= 0):
             raise ParameterError(f"start = {start!r} s must be a finite time >= 0")
         self.start = float(start)
+        self.fpga, self.isi_base = bool(fpga), isi_base
+        self.actual_rate = self.rate
+        if self.fpga:
+            tick = _check_fpga_rate(self.rate, isi_base)
+            if self.rate > 0:
+                self.isi_ticks = max(1, round(1 / (self.rate * tick)))
+                if self.isi_ticks > FPGA_MAX_ISI_TICKS:
+                    raise HardwareLimitError(
+                        f"rate = {rate!r} Hz needs an interval of {self.isi_ticks} ticks of {tick:g} s, above the "
+                        f"16-bit limit {FPGA_MAX_ISI_TICKS}; lowest rate with isi_base = {isi_base}: "
+                        f"{1 / (FPGA_MAX_ISI_TICKS * tick):.4g} Hz (raise isi_base)"
+                    )
+                self.actual_rate = 1 / (self.isi_ticks * tick)
+            self.start = round(self.start / tick) * tick
+
+    def _config(self) -> dict[str, object]:
+        return {"n": self.n, "rate": self.rate, "start": self.start, "fpga": self.fpga, "isi_base": self.isi_base}
 
     def spikes(self, duration: float) -> tuple[np.ndarray, np.ndarray]:
         duration = _check_duration(duration)
         if self.rate == 0 or self.start >= duration:
             return np.zeros(0, np.int64), np.zeros(0)
-        k = np.arange(math.ceil((duration - self.start) * self.rate + 1e-9))
-        times = self.start + k / self.rate
+        rate = self.actual_rate
+        k = np.arange(math.ceil((duration - self.start) * rate + 1e-9))
+        times = self.start + k / rate
         times = times[times < duration]
         idx = np.repeat(np.arange(self.n), len(times))
         return _sorted(idx, np.tile(times, self.n))
 
 
 class PoissonGenerator(SpikeSource):
-    """Independent homogeneous Poisson sources of ``rate`` Hz, seeded."""
+    """Independent homogeneous Poisson sources of ``rate`` Hz, seeded.
 
-    def __init__(self, n: int, rate: float, seed: int | None = 0) -> None:
+    With ``fpga=True`` the sources are FPGA generators in variable-interval
+    mode: each interval is drawn from the exponential distribution and
+    rounded to whole ticks of ``isi_base / 90 MHz`` (at least one tick), and
+    ``rate`` may not exceed :data:`FPGA_MAX_RATE`.
+    """
+
+    def __init__(self, n: int, rate: float, seed: int | None = 0, fpga: bool = False, isi_base: int = 90) -> None:
         self.n = _check_n(n)
         self.rate = _check_rate("rate", rate)
         self.seed = seed
+        self.fpga, self.isi_base = bool(fpga), isi_base
+        if self.fpga:
+            _check_fpga_rate(self.rate, isi_base)
+
+    def _config(self) -> dict[str, object]:
+        return {"n": self.n, "rate": self.rate, "seed": self.seed, "fpga": self.fpga, "isi_base": self.isi_base}
+
+    def _fpga_spikes(self, duration: float) -> tuple[np.ndarray, np.ndarray]:
+        rng = np.random.default_rng(self.seed)
+        tick = fpga_tick(self.isi_base)
+        idx_parts, t_parts = [], []
+        for k in range(self.n):
+            ticks = np.zeros(0, np.int64)
+            while ticks.size == 0 or ticks[-1] * tick < duration:
+                isi = rng.exponential(1 / self.rate, size=int(self.rate * duration) + 16)
+                more = np.maximum(1, np.round(isi / tick))
+                ticks = np.concatenate([ticks, (ticks[-1] if ticks.size else 0) + np.cumsum(more.astype(np.int64))])
+            times = ticks * tick
+            times = times[times < duration]
+            idx_parts.append(np.full(times.size, k))
+            t_parts.append(times)
+        return _sorted(np.concatenate(idx_parts), np.concatenate(t_parts))
 
     def spikes(self, duration: float) -> tuple[np.ndarray, np.ndarray]:
         duration = _check_duration(duration)
+        if self.fpga and self.rate > 0:
+            return self._fpga_spikes(duration)
         rng = np.random.default_rng(self.seed)
         counts = rng.poisson(self.rate * duration, size=self.n)
         idx = np.repeat(np.arange(self.n), counts)
@@ -120,6 +230,10 @@ class CosineRateGenerator(SpikeSource):
         self.frequency = _check_rate("frequency", frequency)
         self.phase = float(phase)
         self.seed = seed
+
+    def _config(self) -> dict[str, object]:
+        return {"n": self.n, "mean_rate": self.mean_rate, "depth": self.depth, "frequency": self.frequency,
+                "phase": self.phase, "seed": self.seed}
 
     def rate(self, t: ArrayLike) -> np.ndarray:
         """The instantaneous rate at times ``t`` (s), in Hz."""
@@ -157,10 +271,46 @@ class SpikeGenerator(SpikeSource):
             raise ParameterError(f"n = {n} sources but an index {n_needed - 1} appears; allowed indices 0..{n - 1}")
         self.indices, self.times = _sorted(indices.astype(np.int64), times)
 
+    def _config(self) -> dict[str, object]:
+        return {"indices": self.indices, "times": self.times, "n": self.n}
+
     def spikes(self, duration: float) -> tuple[np.ndarray, np.ndarray]:
         duration = _check_duration(duration)
         keep = self.times < duration
         return self.indices[keep], self.times[keep]
 
 
-__all__ = ["SpikeSource", "RegularGenerator", "PoissonGenerator", "CosineRateGenerator", "SpikeGenerator"]
+_SOURCE_TYPES: dict[str, type[SpikeSource]] = {
+    cls.__name__: cls for cls in (RegularGenerator, PoissonGenerator, CosineRateGenerator, SpikeGenerator)
+}
+
+
+def source_from_config(config: dict[str, object]) -> SpikeSource:
+    """Rebuild a generator from :meth:`SpikeSource.to_config`; bad entries raise ParameterError.
+
+    >>> source_from_config(RegularGenerator(2, 50.0).to_config()).spikes(0.05)[1]
+    array([0.  , 0.  , 0.02, 0.02, 0.04, 0.04])
+    """
+    if not isinstance(config, dict) or config.get("type") not in _SOURCE_TYPES:
+        raise ParameterError(
+            f"an input entry must be a dict whose 'type' is one of {sorted(_SOURCE_TYPES)}, got {config!r:.200}"
+        )
+    kwargs = {k: v for k, v in config.items() if k != "type"}
+    try:
+        return _SOURCE_TYPES[str(config["type"])](**kwargs)  # type: ignore[arg-type]
+    except TypeError as e:
+        raise ParameterError(f"input entry {config!r:.200}: {e}") from None
+
+
+__all__ = [
+    "SpikeSource",
+    "RegularGenerator",
+    "PoissonGenerator",
+    "CosineRateGenerator",
+    "SpikeGenerator",
+    "source_from_config",
+    "fpga_tick",
+    "FPGA_CLOCK",
+    "FPGA_MAX_RATE",
+    "FPGA_MAX_ISI_TICKS",
+]

@@ -40,7 +40,7 @@ from .synapse import SYNAPSE_TYPES, dpi_tau, synapse_key
 # not to restrict experiments.
 _CURRENT = (1e-15, 1e-3)  # A: 1 fA .. 1 mA
 _CAPACITANCE = (1e-15, 1e-9)  # F: 1 fF .. 1 nF
-_GAIN = (1.0, 1e4)  # alpha = I_g / I_tau, dimensionless
+_GAIN = (1e-9, 1e9)  # alpha = I_g / I_tau = I_THR / I_TAU: any pair of chip biases (1 pA .. 24 uA each) is allowed
 _KAPPA = (0.3, 1.0)
 
 
