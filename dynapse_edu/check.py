@@ -181,6 +181,20 @@ def output_rate(
     return close(answer, rate, f"output rate at {I_const * 1e12:.4g} pA", "Hz", 1.0, rel_tol, question, points)
 
 
+def _design(
+    achieved: float, target: float, what: str, unit: str, scale: float, rel_tol: float, question: str,
+    points: float, advice_if_low: str, advice_if_high: str,
+) -> CheckResult:
+    """Compare what a student's design achieves in the simulator with the target."""
+    error = abs(achieved - target) / abs(target)
+    shown = f"with your settings {what} is {achieved / scale:.4g} {unit} (target {target / scale:.4g} {unit}"
+    if error <= rel_tol:
+        return _record(CheckResult(question, True, f"{shown}, within {rel_tol:.0%})", points))
+    advice = advice_if_low if achieved < target else advice_if_high
+    return _record(CheckResult(question, False, f"{shown}, off by {error:.1%}, tolerance {rel_tol:.0%}): {advice}",
+                               points))
+
+
 def adapted_isi(
     params: ParamsLike,
     target: float,
@@ -200,14 +214,42 @@ def adapted_isi(
     if isi.size < 2:
         message = f"only {isi.size + 1} output spike(s) during the pulse: the neuron barely fires"
         return _record(CheckResult(question, False, message, points))
-    last = float(isi[-1])
-    error = abs(last - target) / target
-    shown = f"with your parameters the adapted ISI is {last * 1e3:.4g} ms (target {target * 1e3:.4g} ms"
-    if error <= rel_tol:
-        return _record(CheckResult(question, True, f"{shown}, within {rel_tol:.0%})", points))
-    advice = "more adaptation (a larger jump or a slower decay)" if last < target else "less adaptation"
-    message = f"{shown}, off by {error:.1%}, tolerance {rel_tol:.0%}): you need {advice}"
-    return _record(CheckResult(question, False, message, points))
+    return _design(float(isi[-1]), target, "the adapted ISI", "ms", 1e-3, rel_tol, question, points,
+                   "you need more adaptation (a larger jump or a slower decay)", "you need less adaptation")
+
+
+def rate_at(
+    params: ParamsLike,
+    current: float,
+    target: float,
+    rel_tol: float = 0.1,
+    duration: float = 0.5,
+    question: str = "rate",
+    points: float = 1.0,
+) -> CheckResult:
+    """Check that a neuron with ``params`` fires at ``target`` Hz for an injected ``current`` (A)."""
+    rate = float(experiments.fi_curve([current], duration=duration, params=params)[0])
+    return _design(rate, _number(target, "target rate"), f"the rate at {current * 1e12:.4g} pA", "Hz", 1.0, rel_tol,
+                   question, points, "the neuron must fire faster", "the neuron must fire slower")
+
+
+def fi_slope(
+    params: ParamsLike,
+    low: float,
+    high: float,
+    target: float,
+    rel_tol: float = 0.15,
+    duration: float = 0.5,
+    question: str = "F-I slope",
+    points: float = 1.0,
+) -> CheckResult:
+    """Check the F-I slope (Hz/A) between injected currents ``low`` and ``high`` (A) against ``target``."""
+    if not high > low:
+        raise ParameterError(f"need low < high, got low = {low!r} A, high = {high!r} A")
+    rates = experiments.fi_curve([low, high], duration=duration, params=params)
+    slope = float(rates[1] - rates[0]) / (high - low)
+    return _design(slope, _number(target, "target slope"), "the F-I slope", "Hz/pA", 1e12, rel_tol, question, points,
+                   "the curve must be steeper", "the curve must be flatter")
 
 
 __all__ = [
@@ -220,4 +262,6 @@ __all__ = [
     "synapse_peak",
     "output_rate",
     "adapted_isi",
+    "rate_at",
+    "fi_slope",
 ]
