@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test demo lint bench assignments clean
+.PHONY: test demo lint bench spice-report assignments clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/part1.py
+
+# transistor level vs behaviour: every measured figure, a PNG, exit 1 if a target is missed
+spice-report: $(STAMP)
+	$(BIN)/python benchmarks/spice_report.py --out build/spice_report.png
 
 # student and instructor versions of every assignment, each instructor version run top to bottom
 assignments: $(STAMP)
