@@ -97,12 +97,16 @@ def close(
 ) -> CheckResult:
     """Is ``answer`` within ``rel_tol`` of ``expected``? Values shown divided by ``scale`` in ``unit``."""
     value = _number(answer, what)
-    shown = f"{what} = {value / scale:.4g} {unit}".rstrip()
+
+    def fmt(x: float) -> str:
+        return f"{x / scale:.4g} {unit}".rstrip()
+
+    shown = f"{what} = {fmt(value)}"
     if not math.isfinite(value):
         return _record(CheckResult(question, False, f"{shown}: not a finite number", points))
     error = abs(value - expected) / abs(expected) if expected != 0 else abs(value)
     if error <= rel_tol:
-        message = f"{shown} (simulator: {expected / scale:.4g} {unit}, within {rel_tol:.0%})"
+        message = f"{shown} (simulator: {fmt(expected)}, within {rel_tol:.0%})"
         return _record(CheckResult(question, True, message, points))
     direction = "too large" if value > expected else "too small"
     hint = ""
@@ -112,7 +116,7 @@ def close(
             if abs(ratio / factor - 1) < rel_tol:
                 hint = f"; it is off by a factor {name}: check your units"
     message = (
-        f"{shown} is {direction}: the simulator gives {expected / scale:.4g} {unit} "
+        f"{shown} is {direction}: the simulator gives {fmt(expected)} "
         f"(off by {error:.1%}, tolerance {rel_tol:.0%}){hint}"
     )
     return _record(CheckResult(question, False, message, points))
@@ -252,7 +256,52 @@ def fi_slope(
                    "the curve must be steeper", "the curve must be flatter")
 
 
+_COMPARISONS = {
+    "dpi_pulse": "compare_dpi_pulse",
+    "dpi_train": "compare_dpi_train",
+    "dpi_gain": "compare_dpi_gain",
+    "neuron_fi": "compare_neuron_fi",
+}
+
+
+def comparison_metric(
+    answer: object,
+    comparison: str,
+    metric: str,
+    side: str = "ratio",
+    rel_tol: float = 0.05,
+    question: str = "transistor level",
+    points: float = 1.0,
+) -> CheckResult:
+    """Check a number read off a transistor-level comparison (:mod:`dynapse_edu.compare`).
+
+    ``comparison`` names the comparison (``"dpi_pulse"``, ``"dpi_train"``, ``"dpi_gain"``,
+    ``"neuron_fi"``, run with its defaults; ngspice results come from the on-disk cache when
+    present), ``metric`` one of its metrics (e.g. ``"decay tau (s)"``) and ``side`` which value:
+    ``"spice"``, ``"model"`` or ``"ratio"`` (model / ngspice). Needs ngspice and PySpice.
+    """
+    if comparison not in _COMPARISONS:
+        raise ParameterError(f"unknown comparison {comparison!r}; known: {', '.join(_COMPARISONS)}")
+    if side not in ("spice", "model", "ratio"):
+        raise ParameterError(f"side = {side!r}; allowed: 'spice', 'model', 'ratio'")
+    from . import compare
+
+    result = getattr(compare, _COMPARISONS[comparison])()
+    if metric not in result.metrics:
+        raise ParameterError(f"unknown metric {metric!r} of {comparison}; known: {', '.join(result.metrics)}")
+    spice_value, model_value = result.metrics[metric]
+    expected = {"spice": spice_value, "model": model_value, "ratio": result.ratios[metric]}[side]
+    unit, scale = "", 1.0
+    if side != "ratio" and "(s)" in metric:
+        unit, scale = "ms", 1e-3
+    elif side != "ratio" and "(A)" in metric:
+        unit, scale = "pA", 1e-12
+    what = f"{metric.split(' (')[0]} ({side}) of {comparison}"
+    return close(answer, expected, what, unit, scale, rel_tol, question, points)
+
+
 __all__ = [
+    "comparison_metric",
     "CheckResult",
     "results",
     "reset",
