@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nbformat
@@ -11,6 +12,22 @@ from nbclient.exceptions import CellExecutionError
 from dynapse_edu import assign
 
 MASTERS = sorted((Path(__file__).resolve().parents[1] / "book" / "assignments").glob("*.ipynb"))
+
+
+@pytest.fixture(autouse=True)
+def _requirements(request):
+    """An assignment whose metadata says it needs ngspice: fail in CI without it, skip elsewhere."""
+    master = request.node.callspec.params.get("master") if hasattr(request.node, "callspec") else None
+    if master is None:
+        return
+    needs = nbformat.read(master, as_version=4).metadata.get("dynapse_edu", {}).get("requires", [])
+    if "ngspice" in needs:
+        from dynapse_edu import spice
+
+        if not spice.available():
+            if os.environ.get("CI"):
+                pytest.fail(f"{master.name} needs ngspice, missing in CI: {spice.INSTALL_HINT}")
+            pytest.skip(f"{master.name} needs ngspice: {spice.INSTALL_HINT}")
 
 
 def test_there_are_assignments():
