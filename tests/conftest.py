@@ -42,6 +42,29 @@ def kernels_ref() -> dict:
     return _load("synapse_kernels.npz")
 
 
+def require_ngspice(what: str = "this test") -> None:
+    """ngspice must be there: a failure in CI (``CI`` set), a skip with the install hint elsewhere."""
+    from dynapse_edu import spice
+
+    if not spice.available():
+        if os.environ.get("CI"):
+            pytest.fail(f"{what} needs ngspice, which is missing in CI: {spice.INSTALL_HINT}")
+        pytest.skip(f"{what} needs ngspice: {spice.INSTALL_HINT}")
+
+
+@pytest.fixture(scope="module")
+def ngspice(tmp_path_factory: pytest.TempPathFactory):
+    """Require ngspice and point the result cache at a fresh directory, so every module really simulates."""
+    require_ngspice()
+    old = os.environ.get("DYNAPSE_SPICE_CACHE")
+    os.environ["DYNAPSE_SPICE_CACHE"] = str(tmp_path_factory.mktemp("spice_cache"))
+    yield
+    if old is None:
+        os.environ.pop("DYNAPSE_SPICE_CACHE", None)
+    else:
+        os.environ["DYNAPSE_SPICE_CACHE"] = old
+
+
 @pytest.fixture(autouse=True)
 def _close_figures():
     yield

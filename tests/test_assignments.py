@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import require_ngspice
 from nbclient.exceptions import CellExecutionError
 
 from dynapse_edu import assign
@@ -22,12 +22,7 @@ def _requirements(request):
         return
     needs = nbformat.read(master, as_version=4).metadata.get("dynapse_edu", {}).get("requires", [])
     if "ngspice" in needs:
-        from dynapse_edu import spice
-
-        if not spice.available():
-            if os.environ.get("CI"):
-                pytest.fail(f"{master.name} needs ngspice, missing in CI: {spice.INSTALL_HINT}")
-            pytest.skip(f"{master.name} needs ngspice: {spice.INSTALL_HINT}")
+        require_ngspice(master.name)
 
 
 def test_there_are_assignments():

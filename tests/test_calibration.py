@@ -5,8 +5,6 @@ Runs ngspice (fails in CI without it, skips elsewhere); fresh result cache per s
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
@@ -19,20 +17,7 @@ from dynapse_edu.errors import ParameterError
 KT_Q_27C = 1.380649e-23 * 300.15 / 1.602176634e-19  # thermal voltage at 27 C, V
 
 
-@pytest.fixture(scope="module", autouse=True)
-def ngspice(tmp_path_factory: pytest.TempPathFactory):
-    """Require ngspice (fail in CI, skip elsewhere) and point the cache at a fresh directory."""
-    if not spice.available():
-        if os.environ.get("CI"):
-            pytest.fail(f"ngspice is missing in CI: {spice.INSTALL_HINT}")
-        pytest.skip(spice.INSTALL_HINT)
-    old = os.environ.get("DYNAPSE_SPICE_CACHE")
-    os.environ["DYNAPSE_SPICE_CACHE"] = str(tmp_path_factory.mktemp("spice_cache"))
-    yield
-    if old is None:
-        os.environ.pop("DYNAPSE_SPICE_CACHE", None)
-    else:
-        os.environ["DYNAPSE_SPICE_CACHE"] = old
+pytestmark = pytest.mark.usefixtures("ngspice")
 
 
 @pytest.fixture(scope="module")

@@ -7,32 +7,17 @@ neuron F-I within 15 % from 10 pA to 2 nA.
 
 from __future__ import annotations
 
-import os
-
 import matplotlib
 import numpy as np
 import pytest
 
 from dynapse_edu import calibration as cal
-from dynapse_edu import compare, spice
+from dynapse_edu import compare
 
 matplotlib.use("Agg")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def ngspice(tmp_path_factory: pytest.TempPathFactory):
-    """Require ngspice (fail in CI, skip elsewhere) and point the cache at a fresh directory."""
-    if not spice.available():
-        if os.environ.get("CI"):
-            pytest.fail(f"ngspice is missing in CI: {spice.INSTALL_HINT}")
-        pytest.skip(spice.INSTALL_HINT)
-    old = os.environ.get("DYNAPSE_SPICE_CACHE")
-    os.environ["DYNAPSE_SPICE_CACHE"] = str(tmp_path_factory.mktemp("spice_cache"))
-    yield
-    if old is None:
-        os.environ.pop("DYNAPSE_SPICE_CACHE", None)
-    else:
-        os.environ["DYNAPSE_SPICE_CACHE"] = old
+pytestmark = pytest.mark.usefixtures("ngspice")
 
 
 @pytest.fixture(scope="module")
