@@ -1,12 +1,12 @@
 # dynapse-edu: two commands on a fresh machine.
-#   make test   creates .venv, installs everything, runs every test
-#   make demo   runs the part-1 experiment and writes build/part1.png
+#   make book   creates .venv, installs everything, builds the course into _build/html/index.html
+#   make test   creates .venv, installs everything, runs every test (what CI runs)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test demo lint bench spice-report assignments clean
+.PHONY: book test demo lint bench bench-fast spice-report assignments clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,9 +14,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -e '.[dev]'
 	touch $(STAMP)
 
+book: $(STAMP)
+	$(BIN)/jupyter-book build -W -n --keep-going .
+	@echo "The course is built: open _build/html/index.html (or serve it: python3 -m http.server -d _build/html)"
+
+# lint, stored notebooks clean, the book builds warning-free (the browser test reads it),
+# the library tests, then every chapter re-executed and validated by nbval
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/python book/clean_notebooks.py --check
+	$(BIN)/jupyter-book build -W -n --keep-going .
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --nbval-lax --nbval-sanitize-with book/sanitize.cfg book/ --ignore=book/assignments -p no:cacheprovider
 
 demo: $(STAMP)
 	$(BIN)/python -m dynapse_edu.demo --out build/part1.png
@@ -25,7 +34,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/part1.py
+	$(BIN)/python benchmarks/reference_integrator.py
+
+# the fast engine: a full chip (1024 neurons) and a 4-chip board, with accuracy checks against the reference
+bench-fast: $(STAMP)
+	$(BIN)/python benchmarks/full_chip.py --repeat 3
+	$(BIN)/python benchmarks/full_chip.py --chips 4 --repeat 2 --check-core 0 --no-part1
 
 # transistor level vs behaviour: every measured figure, a PNG, exit 1 if a target is missed
 spice-report: $(STAMP)

@@ -22,6 +22,7 @@ from .mismatch import Mismatch
 from .params import Params, from_seed
 from .result import Record, Result
 from .simulate import simulate
+from .sweep import sweep
 from .synapse import SYNAPSE_TYPES
 
 __version__ = "0.1.0"
@@ -45,6 +46,7 @@ __all__ = [
     "Record",
     "Result",
     "simulate",
+    "sweep",
     "SYNAPSE_TYPES",
     "units",
     "__version__",

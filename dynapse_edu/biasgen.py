@@ -133,7 +133,7 @@ class BiasSetting(NamedTuple):
 
 
 def check_bias_name(name: str) -> str:
-    """The bias name, upper case; :class:`HardwareLimitError` listing the 25 names if unknown."""
+    """The bias name, upper case; :class:`~dynapse_edu.errors.HardwareLimitError` listing the 25 names if unknown."""
     key = str(name).upper()
     if key not in BIASES:
         raise HardwareLimitError(f"unknown bias {name!r}; a core has these {len(BIASES)} biases: {', '.join(BIASES)}")

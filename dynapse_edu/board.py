@@ -3,11 +3,11 @@
 Moradi et al. 2018, IEEE TBioCAS 12(1); the chip's driver (libcaer
 ``dynapse.h``) and control software (samna / ctxctl).
 
-A :class:`Board` holds 1..4 chips of 4 cores of 256 neurons. Neurons are
+A :class:`~dynapse_edu.board.Board` holds 1..4 chips of 4 cores of 256 neurons. Neurons are
 allocated per core (:meth:`Board.get_neurons`), wired with
 :meth:`Board.add_connection` and configured per core through the 25 biases of
 the core's bias generator (:meth:`Board.set_bias` with a name, a coarse and a
-fine value; :meth:`Board.get_biases`), or, as in the original simulator, by
+fine value; :meth:`~dynapse_edu.board.Board.get_biases`), or, as in the original simulator, by
 model parameter (``set_bias(core, I_tau_mem=10e-12)``).
 
 In hardware mode (``hardware=True``, the default of a Board) the routing
@@ -94,7 +94,7 @@ def core_number(core: int | str) -> int:
 class Population:
     """Neurons allocated on one core, by global id (chip * 1024 + core * 256 + index in core).
 
-    ``chip`` is the :class:`Board` (or :class:`~dynapse_edu.chip.Chip`) that owns
+    ``chip`` is the :class:`~dynapse_edu.board.Board` (or :class:`~dynapse_edu.chip.Chip`) that owns
     them, ``chip_id`` the chip they sit on, ``core`` their core.
     """
 
@@ -134,7 +134,7 @@ class Connection(NamedTuple):
 
 
 class BiasReport(NamedTuple):
-    """One bias of a core as :meth:`Board.get_biases` reports it.
+    """One bias of a core as :meth:`~dynapse_edu.board.Board.get_biases` reports it.
 
     ``current`` is the generator's current fine / 255 * I_max(coarse) in A;
     ``exact`` says whether (coarse, fine) was set as such, or is the setting
@@ -258,7 +258,7 @@ class Board:
 
     @property
     def neuron_ids(self) -> np.ndarray:
-        """Global ids of all allocated neurons, ascending: the simulated neurons."""
+        """Global ids of all allocated neurons in ascending order (the neurons a run simulates)."""
         return np.flatnonzero(self._allocated)
 
     def use_tau2(self, neurons: Population | Sequence[int], on: bool = True) -> None:
@@ -601,6 +601,7 @@ class Board:
 
 __all__ = [
     "Board",
+    "BiasList",
     "Population",
     "Connection",
     "BiasReport",

@@ -455,6 +455,7 @@ def neuron_params(
 
 
 __all__ = [
+    "PFB_NORM_FRACTION",
     "TransistorFit",
     "extract_transistor",
     "weak_inversion_fit",

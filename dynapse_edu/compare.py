@@ -82,7 +82,7 @@ class Comparison:
 
     @property
     def worst(self) -> float:
-        """Largest relative deviation |ratio - 1| over the metrics."""
+        """Largest relative deviation ``abs(ratio - 1)`` over the metrics."""
         return max(abs(r - 1) for r in self.ratios.values()) if self.metrics else 0.0
 
     @property
@@ -193,9 +193,11 @@ def compare_dpi_pulse(
     transistor: cal.TransistorFit | None = None,
     cache: bool = True,
 ) -> Comparison:
-    """DPI synapse, one input pulse: ngspice ``dpi_synapse_tb-pulse.cir`` vs :func:`experiments.synapse_kernel`.
+    """DPI synapse, one input pulse: ngspice ``dpi_synapse_tb-pulse.cir`` vs the behavioural kernel.
 
-    The behavioural model is calibrated on the netlist (:func:`calibration.dpi_params`)
+    The behavioural side is :func:`~dynapse_edu.experiments.synapse_kernel`.
+
+    The behavioural model is calibrated on the netlist (:func:`~dynapse_edu.calibration.dpi_params`)
     and its spike placed at the end of the circuit's pulse. Metrics: peak current
     and decay time constant (target: within 10 %).
     """
@@ -240,7 +242,9 @@ def compare_dpi_train(
     transistor: cal.TransistorFit | None = None,
     cache: bool = True,
 ) -> Comparison:
-    """DPI synapse, a regular train of ``n_pulses`` pulses at ``rate`` Hz, vs :func:`experiments.spike_response`.
+    """DPI synapse, a regular train of ``n_pulses`` pulses at ``rate`` Hz, vs the behavioural synapse.
+
+    The behavioural side is :func:`~dynapse_edu.experiments.spike_response`.
 
     Metrics: largest current and mean current over the train. The behavioural
     jumps add linearly; the circuit's charge per pulse shrinks as the current
@@ -304,7 +308,7 @@ def compare_dpi_gain(
 ) -> Comparison:
     """DPI steady-state output with the input held on, vs the weight current I_w (A).
 
-    Model: :func:`calibration.dpi_steady_state`, I_g (I_w / I_tau - 1), with the
+    Model: :func:`~dynapse_edu.calibration.dpi_steady_state`, I_g (I_w / I_tau - 1), with the
     replica-measured biases. The circuit's slope in log-log is kappa_p/kappa_n
     rather than 1 (the pair's kappa mismatch), so the ratio drifts with I_w.
     """
@@ -390,7 +394,9 @@ def compare_neuron_fi(
     n_isi: int = 10,
     max_duration: float = 1.0,
 ) -> Comparison:
-    """Neuron F-I curve: ``neuron_adexp_tb-fi.cir`` vs the calibrated behavioural neuron (:class:`Chip`).
+    """Neuron F-I curve: ``neuron_adexp_tb-fi.cir`` vs the calibrated behavioural neuron.
+
+    The behavioural neuron runs on a :class:`~dynapse_edu.chip.Chip`.
 
     Rates are 1 / mean ISI (the latency of the first spike from rest left
     out) over about ``n_isi`` intervals, at most ``max_duration`` s per point.

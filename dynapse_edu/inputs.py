@@ -41,7 +41,7 @@ from .errors import HardwareLimitError, ParameterError
 
 MAX_RATE = 1e6  # Hz: a sanity bound that catches unit slips (kHz given as Hz...)
 
-#: Clock of the FPGA spike generators, Hz (libcaer: ISI base in units of 1 / 90 MHz).
+#: Clock of the FPGA spike generators in Hz; libcaer counts the ISI base in units of 1 / 90 MHz.
 FPGA_CLOCK = 90e6
 #: Highest rate of one FPGA spike generator, Hz (about 4.3 kHz).
 FPGA_MAX_RATE = 4.3e3

@@ -29,8 +29,8 @@ With constant input, feedback negligible and :math:`I_{sum}` constant, the
 steady state is :math:`I_{mem} = \alpha I_\tau (I_{in} - I_{sum}) / I_{sum}`
 (:func:`steady_state`).
 
-The leakage floor
------------------
+Leakage floor of the soma
+-------------------------
 Every current is at least :math:`I_0`, the leakage of the transistor that
 carries it; the membrane current is held at :math:`I_0` while its derivative
 would push it lower. Synaptic and adaptation currents at rest sit at

@@ -225,7 +225,7 @@ def from_seed(seed_params: Mapping[str, float], base: Params | None = None) -> P
     (1e-11, 5e-11)
 
     State variables of the original (``Isoma_mem``, ``Iampa``...) are ignored;
-    any other unknown name raises :class:`ParameterError` listing the known ones.
+    any other unknown name raises :class:`~dynapse_edu.errors.ParameterError` listing the known ones.
     Values may be brian2 quantities or floats in SI units.
     """
     changes: dict[str, float] = {}

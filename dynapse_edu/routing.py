@@ -20,8 +20,9 @@ tag-based routing (within a chip) and mesh routing (between chips).
 Input spike generators (the FPGA) use CAM entries of their targets like any
 source; their virtual tags are not modelled (no aliasing check for inputs).
 
-:class:`RoutingTable` keeps the memory of a whole board. Its :meth:`RoutingTable.add`
-checks a batch of connections and raises :class:`~dynapse_edu.errors.HardwareLimitError`
+:class:`RoutingTable` keeps the memory of a whole board. Its methods
+:meth:`~RoutingTable.add_inputs` and :meth:`~RoutingTable.add_neurons` check a
+batch of connections and raise :class:`~dynapse_edu.errors.HardwareLimitError`
 naming the rule, the value, the limit and the neuron before changing anything.
 
 >>> t = RoutingTable(n_chips=2)
@@ -167,7 +168,7 @@ class RoutingTable:
 
 
 def check_ids(ids: Sequence[int] | np.ndarray, n_chips: int) -> np.ndarray:
-    """Global ids as an int array; :class:`HardwareLimitError` if one lies outside the board."""
+    """Global ids as an int array; :class:`~dynapse_edu.errors.HardwareLimitError` if one lies outside the board."""
     arr = np.asarray(ids)
     if arr.size and not np.issubdtype(arr.dtype, np.integer):
         raise HardwareLimitError(f"neuron ids must be integers, got {arr[:5]!r}")

@@ -18,7 +18,15 @@ from .result import Record, Result
 
 Integrator = Callable[[Network, float, Record], Result]
 
-METHODS: dict[str, Integrator] = {"reference": run_reference}
+
+def _run_fast(net: Network, duration: float, record: Record) -> Result:
+    """``method="fast"``: :func:`dynapse_edu.fast.run_fast`, imported on first use (numba loads only then)."""
+    from .fast import run_fast
+
+    return run_fast(net, duration, record)
+
+
+METHODS: dict[str, Integrator] = {"reference": run_reference, "fast": _run_fast}
 
 #: Longest simulated time accepted in one run, s (a guard against unit slips).
 MAX_DURATION = 3600.0
@@ -48,4 +56,4 @@ def simulate(net: Network, duration: float, method: str = "reference", record: R
     return METHODS[method](net, duration, Record() if record is None else record)
 
 
-__all__ = ["simulate", "register_method", "METHODS", "check_duration"]
+__all__ = ["simulate", "register_method", "METHODS", "MAX_DURATION", "check_duration"]
