@@ -21,8 +21,6 @@ import dataclasses
 import math
 from collections.abc import Mapping
 
-import numpy as np
-
 from . import experiments
 from .errors import ParameterError
 from .params import Params, resolve
@@ -122,21 +120,6 @@ def close(
     return _record(CheckResult(question, False, message, points))
 
 
-def fit_decay(t: np.ndarray, current: np.ndarray, I0: float) -> tuple[float, float]:
-    """Peak (A) and exponential decay constant (s) of a single-spike kernel.
-
-    A log-linear least-squares fit of the samples after the peak while the
-    current is above 5 I0 (below that the floor bends the curve).
-    """
-    k = int(np.argmax(current))
-    tt, ii = np.asarray(t)[k + 1 :], np.asarray(current)[k + 1 :]
-    use = ii > 5 * I0
-    if use.sum() < 3:
-        raise ParameterError("the trace decays too fast to fit: fewer than 3 samples above 5 I0 after the peak")
-    slope = np.polyfit(tt[use], np.log(ii[use]), 1)[0]
-    return float(current[k]), float(-1.0 / slope)
-
-
 def synapse_tau(
     answer: object,
     synapse: str,
@@ -151,7 +134,7 @@ def synapse_tau(
     duration = min(max(8 * p.tau_syn(synapse), 0.02), 10.0)
     t, current = experiments.synapse_kernel(synapse, duration=duration, t_spike=0.0, params=p,
                                             dt=duration / 2000)
-    _, tau = fit_decay(t, current, p.I0)
+    tau = experiments.measure_decay(t, current)
     return close(answer, tau, f"tau of the {synapse} synapse", "ms", 1e-3, rel_tol, question, points)
 
 
@@ -306,7 +289,6 @@ __all__ = [
     "results",
     "reset",
     "close",
-    "fit_decay",
     "synapse_tau",
     "synapse_peak",
     "output_rate",

@@ -128,23 +128,6 @@ class Comparison:
 
 
 # --- helpers -------------------------------------------------------------------
-def fit_decay(t: ArrayLike, current: ArrayLike, floor: float, start: float = 0.9, stop: float = 0.2) -> float:
-    """Time constant (s) of an exponential decay after the peak of ``current`` (A).
-
-    Fits ln(I - floor) vs t from where I falls below ``start`` x peak to where it
-    falls below ``stop`` x peak (the same function serves both simulators).
-    """
-    t, current = np.asarray(t, float), np.asarray(current, float)
-    k = int(np.argmax(current))
-    peak = current[k] - floor
-    after = np.arange(k, t.size)
-    sel = after[(current[after] - floor <= start * peak) & (current[after] - floor >= stop * peak)]
-    if sel.size < 4:
-        raise ParameterError("too few samples in the decay window to fit a time constant")
-    slope, _ = np.polyfit(t[sel], np.log(current[sel] - floor), 1)
-    return float(-1.0 / slope)
-
-
 def _transistor(transistor: cal.TransistorFit | None, cache: bool) -> cal.TransistorFit:
     return transistor if transistor is not None else cal.extract_transistor(cache=cache)
 
@@ -212,7 +195,9 @@ def compare_dpi_pulse(
     t_m, i_m = experiments.synapse_kernel(synapse, 1.0, values["tstop"], t_spike, params=p, dt=values["tstop"] / 2000)
     metrics = {
         "peak current (A)": (float(i_s.max()), float(i_m.max())),
-        "decay tau (s)": (fit_decay(t_s, i_s, biases.I_rest), fit_decay(t_m, i_m, p.I0)),
+        "decay tau (s)": (
+            experiments.measure_decay(t_s, i_s, floor=biases.I_rest), experiments.measure_decay(t_m, i_m)
+        ),
     }
     ode = cal.dpi_pulse_response(
         t_m, [values["tstart"]], biases.pulse_width, biases.I_w, biases.I_g, biases.I_tau, biases.tau, biases.I_rest
@@ -489,7 +474,6 @@ __all__ = [
     "circuit_spikes",
     "compare_neuron_fi",
     "compare_neuron_adaptation",
-    "fit_decay",
     "compare_transistor",
     "compare_dpi_pulse",
     "compare_dpi_train",

@@ -10,6 +10,8 @@ and ``method`` (the integrator: ``"reference"`` by default).
 * :func:`ff_curve`: output rate vs input rate through one synapse.
 * :func:`spike_response`: one neuron driven through several synapse types.
 * :func:`adaptation_isi`: inter-spike intervals during a pulse of regular input.
+
+and :func:`measure_decay`, the time constant of a decay measured on a trace.
 """
 
 from __future__ import annotations
@@ -147,6 +149,41 @@ def adaptation_isi(
     return np.diff(spikes[(spikes >= t_on) & (spikes < t_off)])
 
 
+def measure_decay(
+    t: ArrayLike, current: ArrayLike, floor: float = 0.0, start: float = 0.9, stop: float = 0.2
+) -> float:
+    """Time constant (s) of the exponential decay that follows the peak of ``current`` (A).
+
+    A log-linear least-squares fit of ln(I - floor) against t over the samples
+    after the peak whose excess I - floor lies between ``stop`` and ``start``
+    times the peak's excess (0.9 to 0.2 by default: clear of the jump and of the
+    floor, where the curve bends). For a behavioural kernel, which decays as
+    (I0 + J) exp(-t / tau) until it meets I0, ``floor = 0`` is exact; for a
+    circuit that rests at a current I_rest, pass ``floor = I_rest``.
+    Used by the tests, the checks, the widgets and the transistor-level comparisons.
+
+    >>> import numpy as np
+    >>> t = np.linspace(0.0, 0.05, 501)
+    >>> round(measure_decay(t, 401e-12 * np.exp(-t / 7e-3)) * 1e3, 6)
+    7.0
+    """
+    t, current = np.asarray(t, dtype=float), np.asarray(current, dtype=float)
+    if t.shape != current.shape or t.ndim != 1:
+        raise ParameterError(f"t and current must be 1-D arrays of equal length, got {t.shape} and {current.shape}")
+    if not 0 < stop < start <= 1:
+        raise ParameterError(f"need 0 < stop < start <= 1, got start = {start!r}, stop = {stop!r}")
+    k = int(np.argmax(current))
+    excess = current[k:] - floor
+    window = (excess <= start * excess[0]) & (excess >= stop * excess[0]) & (excess > 0)
+    if np.count_nonzero(window) < 4:
+        raise ParameterError(
+            f"only {np.count_nonzero(window)} samples between {stop:g} and {start:g} of the peak after it; "
+            "need 4 (sample the decay more finely or longer)"
+        )
+    slope = np.polyfit(t[k:][window], np.log(excess[window]), 1)[0]
+    return float(-1.0 / slope)
+
+
 def part1_input(seed: int = 0, rate: float = 100.0, duration: float = 1.0) -> np.ndarray:
     """The part-1 input: one spike in each 1 ms bin with probability rate * 1 ms.
 
@@ -170,6 +207,7 @@ __all__ = [
     "ff_curve",
     "spike_response",
     "adaptation_isi",
+    "measure_decay",
     "part1_input",
     "part1",
 ]

@@ -100,20 +100,6 @@ def tau_explorer(C_pF: float = 2.0, I_tau_pA: float = 20.0, params: ParamsLike =
 
 
 # --- chapter 2: the DPI synapse --------------------------------------------------
-def measured_tau(t: np.ndarray, current: np.ndarray, I0: float, t_from: float = 0.0) -> float:
-    """Decay time constant (s) of an exponential decay towards the floor I0, by a log-linear fit.
-
-    Uses the samples after ``t_from`` whose current is above 1.5 I0 (where the
-    floor does not yet bend the curve); needs at least 3 of them.
-    """
-    t, current = np.asarray(t, dtype=float), np.asarray(current, dtype=float)
-    keep = (t > t_from) & (current > 1.5 * I0)
-    if np.count_nonzero(keep) < 3:
-        raise ParameterError(f"only {np.count_nonzero(keep)} samples above 1.5 I0 after t = {t_from} s; need 3")
-    slope = np.polyfit(t[keep], np.log(current[keep]), 1)[0]
-    return -1.0 / slope
-
-
 def synapse_kernel_panel(
     synapse: str = "AMPA",
     weight: float = 1.0,
@@ -158,7 +144,7 @@ def synapse_kernel_panel(
         "peak": float(current.max()),
         "peak_expected": p.I0 + p.jump(synapse, weight),
         "tau": p.tau_syn(synapse),
-        "tau_measured": float(measured_tau(t, current, p.I0, t_from=t_spike)),
+        "tau_measured": experiments.measure_decay(t, current),
         "max_relative_error": float(np.max(np.abs(current - exact) / exact)),
     }
 
@@ -387,7 +373,6 @@ def inhibition_panel(
 __all__ = [
     "explore",
     "tau_explorer",
-    "measured_tau",
     "synapse_kernel_panel",
     "neuron_panel",
     "part1_panel",

@@ -11,8 +11,8 @@ from scipy.integrate import solve_ivp
 
 from dynapse_edu import calibration as cal
 from dynapse_edu import spice
-from dynapse_edu.compare import fit_decay
 from dynapse_edu.errors import ParameterError
+from dynapse_edu.experiments import measure_decay
 
 KT_Q_27C = 1.380649e-23 * 300.15 / 1.602176634e-19  # thermal voltage at 27 C, V
 
@@ -115,7 +115,7 @@ def test_dpi_decay_tau_matches_prediction(tr, itau):
     params = {"itau": itau, "tstop": 10e-3 + 12 * 2e-12 * 0.026 / (0.67 * itau)}
     b = cal.measure_dpi_biases(params, tr)
     res = spice.run(cal.DPI_TB, params)
-    measured = fit_decay(res["time"], res["i(vout)"], b.I_rest)
+    measured = measure_decay(res["time"], res["i(vout)"], floor=b.I_rest)
     assert measured == pytest.approx(b.tau, rel=0.10)
 
 

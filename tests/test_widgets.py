@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from dynapse_edu import widgets  # noqa: E402
+from dynapse_edu import experiments, widgets  # noqa: E402
 from dynapse_edu.errors import ParameterError  # noqa: E402
 from dynapse_edu.params import Params  # noqa: E402
 from dynapse_edu.units import ms, pA  # noqa: E402
@@ -42,12 +42,14 @@ def test_tau_explorer_rejects_unit_slip():
         widgets.tau_explorer(C_pF=2.0, I_tau_pA=-5.0)
 
 
-def test_measured_tau_recovers_exponential():
+def test_measure_decay_recovers_exponential():
     t = np.linspace(0, 0.05, 500)
     current = np.maximum(400e-12 * np.exp(-t / 7e-3), 1e-12)
-    assert widgets.measured_tau(t, current, 1e-12) == pytest.approx(7e-3, rel=1e-9)
-    with pytest.raises(ParameterError, match="samples above"):
-        widgets.measured_tau(t[:2], current[:2], 1e-12)
+    assert experiments.measure_decay(t, current) == pytest.approx(7e-3, rel=1e-9)
+    resting = 5e-12 + 400e-12 * np.exp(-t / 7e-3)
+    assert experiments.measure_decay(t, resting, floor=5e-12) == pytest.approx(7e-3, rel=1e-9)
+    with pytest.raises(ParameterError, match="need 4"):
+        experiments.measure_decay(t[:2], current[:2])
 
 
 @pytest.mark.parametrize("synapse", ["AMPA", "NMDA", "GABA_A", "GABA_B"])
