@@ -21,6 +21,8 @@ import dataclasses
 import math
 from collections.abc import Mapping
 
+import numpy as np
+
 from . import experiments
 from .errors import ParameterError
 from .params import Params, resolve
@@ -239,6 +241,42 @@ def fi_slope(
                    "the curve must be steeper", "the curve must be flatter")
 
 
+def population_rate(
+    board: object,
+    neurons: object,
+    low: float,
+    high: float,
+    duration: float = 0.5,
+    hardware: bool = True,
+    question: str = "population rate",
+    points: float = 1.0,
+) -> CheckResult:
+    """Check that the mean rate of ``neurons`` on ``board`` lies in [low, high] Hz.
+
+    The board (a :class:`~dynapse_edu.chip.Chip` or :class:`~dynapse_edu.board.Board`)
+    is simulated for ``duration`` s as it is (the reference integrator); with
+    ``hardware=True`` it must have been built in hardware mode, so that every
+    connection obeyed the chip's routing rules.
+    """
+    from .board import Board, Population
+
+    if not isinstance(board, Board):
+        raise ParameterError(f"board must be a Chip or Board, got {type(board).__name__}")
+    if not 0 <= low < high:
+        raise ParameterError(f"need 0 <= low < high, got low = {low!r} Hz, high = {high!r} Hz")
+    if hardware and not board.hardware:
+        message = "the network was built with hardware=False: build it with Chip(hardware=True) so the rules apply"
+        return _record(CheckResult(question, False, message, points))
+    ids = np.asarray(neurons.ids if isinstance(neurons, Population) else list(neurons), dtype=np.int64)
+    result = board.run(duration, dt=None, at_spikes=False)
+    rate = float(np.mean([result.rates[result.index(i)] for i in ids]))
+    shown = f"the mean rate of the {ids.size} neurons is {rate:.4g} Hz (wanted {low:g}..{high:g} Hz)"
+    if low <= rate <= high:
+        return _record(CheckResult(question, True, shown, points))
+    advice = "more drive or less inhibition" if rate < low else "less drive or more inhibition"
+    return _record(CheckResult(question, False, f"{shown}: {advice}", points))
+
+
 _COMPARISONS = {
     "dpi_pulse": "compare_dpi_pulse",
     "dpi_train": "compare_dpi_train",
@@ -284,6 +322,7 @@ def comparison_metric(
 
 
 __all__ = [
+    "population_rate",
     "comparison_metric",
     "CheckResult",
     "results",
