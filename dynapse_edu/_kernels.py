@@ -29,16 +29,22 @@ spikes and of the end of its refractory period:
 * the membrane is integrated in the log domain, ``u = ln I_mem`` (the DPI's
   capacitor voltage up to a factor ``U_T / kappa``), with the classical
   4-stage Runge-Kutta scheme; the synaptic currents at the stage times are
-  the exact ones. A step that changes ``u`` by more than :data:`DU_MAX` is
-  halved and retried (where a strong input makes the membrane leave its
+  the exact ones. A step is shortened where ``u`` changes fast: to
+  0.9 :data:`DU_MAX` / |du/dt| when its first stage predicts a change of
+  ``u`` by more than :data:`DU_MAX` (before the other three stages are
+  computed), and halved and retried when the step still changes ``u`` by more
+  than that; each neuron keeps its step length from one grid step to the next
+  and doubles it after each accepted sub-step, up to ``h`` (where a strong
+  input makes the membrane leave its
   exponential rise within microseconds). In ``u`` the exponential growth of a DPI from rest
   (``I_mem`` well below ``I_g``: ``I_mem ~ e^{lambda t}``, lambda up to
   1/(16 us) under strong input) is a straight line, which the step follows
   without error; that is why a 50 us step gives spike times within about
-  4 us of a tight reference (``benchmarks/README.md``);
+  4 us of a tight reference, and the default 100 us step within 30 us of
+  the default one (``benchmarks/README.md``);
 * a threshold crossing inside a sub-step is located by the Illinois variant
   of regula falsi on ``u(t) - ln I_th``, each trial point re-integrated from
-  the sub-step's start (to 10 ns);
+  the sub-step's start (to :data:`CROSSING_TOL` = 100 ns);
 * spikes of neurons onto neurons (recurrent connections) reach their
   targets at their exact times: after a step in which neurons spiked, the
   targets start the step again from their saved state, with the spikes
@@ -79,6 +85,12 @@ def _physics_hash() -> str:
 PHYSICS_HASH = _physics_hash()
 
 
+#: Floating-point liberties LLVM may take in the kernels (about 5 % faster): reciprocals, fused
+#: multiply-add, reassociation, approximate functions, no signed zeros. NaN and infinities keep their
+#: IEEE meaning (no "nnan", "ninf"): the kernels compare with -inf and test for NaN.
+FASTMATH = {"arcp", "contract", "reassoc", "afn", "nsz"}
+
+
 def _jit(f: Any) -> Any:
     """Compile ``f`` with numba (or return it unchanged without numba).
 
@@ -95,7 +107,7 @@ def _jit(f: Any) -> Any:
     if not HAVE_NUMBA:
         return f
     f.__qualname__ = f"{f.__qualname__}_{PHYSICS_HASH}"
-    return numba.njit(f, error_model="numpy", nogil=True, cache=True)
+    return numba.njit(f, error_model="numpy", nogil=True, cache=True, fastmath=FASTMATH)
 
 
 #: The per-neuron parameters the soma functions of :mod:`dynapse_edu.neuron` read.
@@ -104,10 +116,12 @@ SOMA_FIELDS: tuple[str, ...] = (
 )
 Soma = collections.namedtuple("Soma", SOMA_FIELDS)
 
-#: Spike times are located to this precision, s.
-CROSSING_TOL = 1e-8
-#: Largest change of ln I_mem in one membrane step: a step that changes it more is halved (and
-#: retried), down to :data:`MIN_SUBSTEP`. Under a strong input the membrane leaves its exponential
+#: Spike times are located to this precision, s (10 ns costs 5 % more for nothing: the step's own error is
+#: microseconds).
+CROSSING_TOL = 1e-7
+#: Largest change of ln I_mem in one membrane step: a step whose first stage predicts more is
+#: shortened before the other stages, a step that changes it more is halved (and retried), down
+#: to :data:`MIN_SUBSTEP`. Under a strong input the membrane leaves its exponential
 #: rise within microseconds; this keeps those spikes accurate (benchmarks/README.md).
 DU_MAX = 1.0
 #: Shortest membrane sub-step, s.
@@ -228,7 +242,12 @@ def membrane_step(u: float, s: float, y0: Any, ym: Any, y1: Any, p: Any, log_I0:
     ``y0``, ``ym``, ``y1`` hold the adaptation and synapse currents at the start,
     middle and end of the step (exact: they decay in closed form).
     """
-    k1 = _log_rate(u, y0[0], y0[1], y0[2], y0[3], y0[4], p)
+    return membrane_step_from(u, _log_rate(u, y0[0], y0[1], y0[2], y0[3], y0[4], p), s, ym, y1, p, log_I0)
+
+
+@_jit
+def membrane_step_from(u: float, k1: float, s: float, ym: Any, y1: Any, p: Any, log_I0: float) -> float:
+    """:func:`membrane_step` given its first stage ``k1`` = du/dt at the start (computed to choose ``s``)."""
     k2 = _log_rate(u + 0.5 * s * k1, ym[0], ym[1], ym[2], ym[3], ym[4], p)
     k3 = _log_rate(u + 0.5 * s * k2, ym[0], ym[1], ym[2], ym[3], ym[4], p)
     k4 = _log_rate(u + s * k3, y1[0], y1[1], y1[2], y1[3], y1[4], p)
@@ -258,7 +277,12 @@ def membrane_step4(u: Any, s: float, y0: Any, ym: Any, y1: Any, p: Any, log_I0: 
     A stage of one neuron is a chain of dependent divisions and exponentials;
     four independent chains side by side run about twice as fast.
     """
-    k1 = _rates4(u, y0, p)
+    return membrane_step4_from(u, _rates4(u, y0, p), s, ym, y1, p, log_I0)
+
+
+@_jit
+def membrane_step4_from(u: Any, k1: Any, s: float, ym: Any, y1: Any, p: Any, log_I0: Any) -> Any:
+    """:func:`membrane_step4` given its first stage ``k1`` (as :func:`membrane_step_from`)."""
     k2 = _rates4(_axpy4(u, 0.5 * s, k1), ym, p)
     k3 = _rates4(_axpy4(u, 0.5 * s, k2), ym, p)
     k4 = _rates4(_axpy4(u, s, k3), y1, p)
@@ -277,8 +301,10 @@ def _whole_steps4(
 ) -> Any:
     """A whole free step ``s`` (no input, not refractory) of the 4 neurons ``b``, committed where it is accepted.
 
-    Returns, per neuron, True if it reached threshold or changed ln I_mem by
-    more than :data:`DU_MAX` (then nothing was changed: the caller integrates
+    Returns, per neuron, True if it reached threshold or if the step's first
+    stage predicted, or the step made, a change of ln I_mem by more than
+    :data:`DU_MAX` (the test of :func:`_step_neurons`, so that a neuron's
+    result does not depend on its batch); then nothing was changed: the caller integrates
     it on its own, in shorter steps or locating the spike).
     """
     I0 = (tab.I0[b[0]], tab.I0[b[1]], tab.I0[b[2]], tab.I0[b[3]])
@@ -301,16 +327,14 @@ def _whole_steps4(
         _scaled(y0[3], (full[b[3], 0], full[b[3], 1], full[b[3], 2], full[b[3], 3], full[b[3], 4]), I0[3]),
     )
     p = (soma(tab, b[0]), soma(tab, b[1]), soma(tab, b[2]), soma(tab, b[3]))
-    u1 = membrane_step4(
-        (u_mem[b[0]], u_mem[b[1]], u_mem[b[2]], u_mem[b[3]]), s, y0, ym, y1, p,
-        (logs[1, b[0]], logs[1, b[1]], logs[1, b[2]], logs[1, b[3]]),
-    )
     u0 = (u_mem[b[0]], u_mem[b[1]], u_mem[b[2]], u_mem[b[3]])
-    crossed = (
-        u1[0] >= logs[0, b[0]] or not abs(u1[0] - u0[0]) <= DU_MAX,
-        u1[1] >= logs[0, b[1]] or not abs(u1[1] - u0[1]) <= DU_MAX,
-        u1[2] >= logs[0, b[2]] or not abs(u1[2] - u0[2]) <= DU_MAX,
-        u1[3] >= logs[0, b[3]] or not abs(u1[3] - u0[3]) <= DU_MAX,
+    k1 = _rates4(u0, y0, p)
+    u1 = membrane_step4_from(u0, k1, s, ym, y1, p, (logs[1, b[0]], logs[1, b[1]], logs[1, b[2]], logs[1, b[3]]))
+    crossed = (  # as in _step_neurons: a step with |k1| s or |u1 - u0| above DU_MAX is not taken
+        u1[0] >= logs[0, b[0]] or not (abs(u1[0] - u0[0]) <= DU_MAX and abs(k1[0]) * s <= DU_MAX),
+        u1[1] >= logs[0, b[1]] or not (abs(u1[1] - u0[1]) <= DU_MAX and abs(k1[1]) * s <= DU_MAX),
+        u1[2] >= logs[0, b[2]] or not (abs(u1[2] - u0[2]) <= DU_MAX and abs(k1[2]) * s <= DU_MAX),
+        u1[3] >= logs[0, b[3]] or not (abs(u1[3] - u0[3]) <= DU_MAX and abs(k1[3]) * s <= DU_MAX),
     )
     for q in range(4):
         if not crossed[q]:
@@ -425,7 +449,7 @@ def _step_neurons(
     taus: np.ndarray, full: np.ndarray, half: np.ndarray, refr_until: np.ndarray, head: np.ndarray,
     ev_t: np.ndarray, ev_syn: np.ndarray, ev_jump: np.ndarray, ev_next: np.ndarray, spk_i: np.ndarray,
     spk_t: np.ndarray, event_neuron: int, log_t: np.ndarray, log_y: np.ndarray, counts: np.ndarray,
-    neurons: np.ndarray,
+    neurons: np.ndarray, caps: np.ndarray,
 ) -> tuple:
     """Integrate the ``neurons`` (indices) from t0 to t1, in place.
 
@@ -446,7 +470,7 @@ def _step_neurons(
     batch = np.empty(4, np.int64)
     n_batch = 0
     for i in neurons:
-        if whole_step and head[i] < 0 and i != event_neuron:
+        if whole_step and head[i] < 0 and i != event_neuron and caps[i] >= h:
             if refr_until[i] >= t1:  # refractory all step long, no input: only the exact decay of the currents
                 for k in range(5):
                     state[k + 1, i] = max(state[k + 1, i] * full[i, k], tab.I0[i])
@@ -478,7 +502,7 @@ def _step_neurons(
         y = (state[1, i], state[2, i], state[3, i], state[4, i], state[5, i])
         tau_i = (taus[i, 0], taus[i, 1], taus[i, 2], taus[i, 3], taus[i, 4])
         t = t0
-        s_cap = h  # the longest membrane sub-step: halved where ln I_mem changes fast
+        s_cap = caps[i]  # the longest membrane sub-step: shortened where ln I_mem changes fast
         while True:
             tb = t1
             if e >= 0 and ev_t[e] < tb:
@@ -489,20 +513,27 @@ def _step_neurons(
                 tb = t + s_cap
             if tb > t:
                 s = tb - t
+                free = refr_until[i] <= t
+                k1 = 0.0
+                if free:  # the first RK4 stage, du/dt now: does the step change ln I_mem too much?
+                    k1 = _log_rate(u, y[0], y[1], y[2], y[3], y[4], p)
+                    if abs(k1) * s > DU_MAX and s > MIN_SUBSTEP:  # shorten it (before the decay factors
+                        s_cap = max(0.9 * DU_MAX / abs(k1), MIN_SUBSTEP)  # and the other 3 stages)
+                        continue
                 whole = t == t0 and tb == t1 and abs(s - h) <= 1e-9 * h  # a whole step: decay factors known
                 if whole:
                     f_full = (full[i, 0], full[i, 1], full[i, 2], full[i, 3], full[i, 4])
                 else:
                     f_full = _factors(s, tau_i, y, p.I0)
                 y1 = _scaled(y, f_full, p.I0)
-                if refr_until[i] > t:  # refractory: the membrane is held
+                if not free:  # refractory: the membrane is held
                     y, t = y1, tb
                 else:
                     if whole:
                         f_half = (half[i, 0], half[i, 1], half[i, 2], half[i, 3], half[i, 4])
                     else:
                         f_half = _roots(f_full)
-                    u1 = membrane_step(u, s, y, _scaled(y, f_half, p.I0), y1, p, log_I0)
+                    u1 = membrane_step_from(u, k1, s, _scaled(y, f_half, p.I0), y1, p, log_I0)
                     if not abs(u1 - u) <= DU_MAX and s > MIN_SUBSTEP:  # ln I_mem changes too fast: halve the step
                         s_cap = 0.5 * s
                         continue
@@ -518,6 +549,7 @@ def _step_neurons(
                         u = math.log(tab.I_reset[i])
                         y = (max(y[0], p.I0) + tab.jump_ahp[i], y[1], y[2], y[3], y[4])
                         refr_until[i] = t + tab.t_ref[i]
+                        s_cap = h
                         n_spk = counts[0]
                         spk_i = _grow(spk_i, n_spk + 1)
                         spk_t = _grow(spk_t, n_spk + 1)
@@ -549,6 +581,7 @@ def _step_neurons(
             if t >= t1:
                 break
         u_mem[i] = u
+        caps[i] = s_cap
         for k in range(5):
             state[k + 1, i] = y[k]
     return spk_i, spk_t, log_t, log_y
@@ -675,6 +708,7 @@ def run_kernel(
             full[i, k] = math.exp(-h / taus[i, k])
             half[i, k] = math.exp(-0.5 * h / taus[i, k])
     refr_until = np.full(n, -np.inf)
+    caps = np.full(n, h)  # per neuron, the longest membrane sub-step to try next (h, or less where u changes fast)
     u_mem = np.empty(n)  # the membrane in the log domain, ln I_mem
     logs = np.empty((2, n))  # ln I_th, ln I0
     for i in range(n):
@@ -701,6 +735,7 @@ def run_kernel(
     u0 = np.empty(n_keep)
     s0 = np.empty((6, n_keep))
     r0 = np.empty(n_keep)
+    c0 = np.empty(n_keep)
     log0 = 0
     dirty = np.zeros(n_keep, np.bool_)
     head2 = np.full(n_keep, -1, np.int64)
@@ -744,11 +779,12 @@ def run_kernel(
             u0[:] = u_mem
             s0[:] = state
             r0[:] = refr_until
+            c0[:] = caps
             log0 = counts[1]
         # --- every neuron, on its own, from t0 to t1 -------------------------------
         spk_i, spk_t, log_t, log_y = _step_neurons(
             t0, t1, h, u_mem, state, tab, logs, taus, full, half, refr_until, head, ev_t, ev_syn, ev_jump, ev_next,
-            spk_i, spk_t, event_neuron, log_t, log_y, counts, all_neurons,
+            spk_i, spk_t, event_neuron, log_t, log_y, counts, all_neurons, caps,
         )
         # --- spikes onto neurons, at their exact times: integrate the targets again ---
         used_i = np.empty(0, np.int64)  # the spikes whose events the targets have received
@@ -777,6 +813,7 @@ def run_kernel(
                 u_mem[j] = u0[j]
                 state[:, j] = s0[:, j]
                 refr_until[j] = r0[j]
+                caps[j] = c0[j]
                 if j == event_neuron:
                     counts[1] = log0
             ev_t, ev_syn, ev_jump, ev_next = _merge_events(
@@ -785,7 +822,7 @@ def run_kernel(
             )
             spk_i, spk_t, log_t, log_y = _step_neurons(
                 t0, t1, h, u_mem, state, tab, logs, taus, full, half, refr_until, head2, ev_t, ev_syn, ev_jump,
-                ev_next, spk_i, spk_t, event_neuron, log_t, log_y, counts, redo,
+                ev_next, spk_i, spk_t, event_neuron, log_t, log_y, counts, redo, caps,
             )
             used_i, used_t = now_i, now_t
         for q in range(n_touched):

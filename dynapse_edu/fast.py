@@ -13,28 +13,29 @@ compiled by numba from their own code, the exact solution of the DPI decay of
 
 Scheme and accuracy
 -------------------
-A fixed step ``h`` (:data:`DEFAULT_STEP` = 50 us); each neuron's step is cut
+A fixed step ``h`` (:data:`DEFAULT_STEP` = 100 us); each neuron's step is cut
 at the exact times of its input spikes and of the end of its refractory
 period; synapse and adaptation currents decay in closed form (exact at any
 ``h``); the membrane is integrated in the log domain (``ln I_mem``) with the
-classical RK4, a step that changes ``ln I_mem`` by more than 1 being halved;
-a threshold crossing is located to 10 ns. Spikes of neurons
+classical RK4, shortened where ``ln I_mem`` would change by more than 1 in
+a step; a threshold crossing is located to 100 ns. Spikes of neurons
 onto neurons reach their targets at their exact times (the targets' step is
 integrated again with them). Measured (details and timings in
 ``benchmarks/README.md``):
 
 * part-1 single neuron, 1 s: the same 53 spikes as the reference integrator
-  (solve_ivp, rtol 1e-6, atol 1 fA), largest spike-time difference 24 us;
-  against a much tighter reference (rtol 1e-9, atol 1e-7 I0) the fast engine
-  is within 3.8 us (the default reference's own error, at a spike that comes
-  after a slow approach to threshold, is the larger part);
+  (solve_ivp, rtol 1e-6, atol 1 fA), largest spike-time difference 26.5 us
+  (24 us with h = 50 us, of which the default reference's own error, at a
+  spike that comes after a slow approach to threshold, is the larger part:
+  against a much tighter reference the fast engine at 50 us is within 3.8 us);
 * a core of 256 neurons of the full-chip workload, 0.1 s: the same spike
-  count for every neuron (3881 in all), median spike-time difference 3.5 us;
+  count for every neuron (3881 in all); per neuron, the largest spike-time
+  difference is 9.9 us (median; 1.7 us with h = 50 us), 136 us (worst neuron);
 * 16 neurons with recurrent AMPA/NMDA/GABA_A/GABA_B connections, 0.3 s:
-  the same spike count for every neuron, spike times within 4 us;
+  the same spike count for every neuron, spike times within 10.4 us;
 * a strong input (``I_w0_ampa`` = 1 nA, weight 4, every 1 ms): spike times
-  within 5 us (without the step halving: 0.95 ms);
-* h = 100 us costs about a fifth less: the core still exact, part 1 within 27 us.
+  within 3.3 us (without shortening the steps: 0.95 ms);
+* h = 50 us costs about 40 % more.
 
 Networks without recurrent connections are split into independent groups of
 neurons integrated in parallel threads (``threads``); the result is the same.
@@ -67,7 +68,7 @@ from .network import Network, Projection
 from .result import Record, Result, traces_from_states
 
 #: Default time step of the fast engine, s.
-DEFAULT_STEP = 50e-6
+DEFAULT_STEP = 100e-6
 #: Allowed range of the time step, s.
 STEP_RANGE = (1e-7, 1e-3)
 
@@ -108,7 +109,7 @@ def run_fast(
         For big networks record few neurons or ``Record(dt=None, neurons=())``:
         spike times are always kept.
     step:
-        Integration step ``h`` in s (default 50 us), within :data:`STEP_RANGE`.
+        Integration step ``h`` in s (default 100 us), within :data:`STEP_RANGE`.
     threads:
         Threads for networks without recurrent connections, whose neurons are
         independent (:func:`independent_groups`); default one per core. The

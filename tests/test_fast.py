@@ -164,21 +164,25 @@ def test_part1_through_simulate_and_traces_close_to_reference():
     for name in ("I_ampa", "I_nmda"):
         np.testing.assert_allclose(fast.traces[name], ref.traces[name], rtol=1e-5, atol=1e-13)
     # the membrane, away from the (slightly shifted) spikes; the reference's own error at
-    # picoampere currents (atol 1 fA) dominates the difference
+    # picoampere currents (atol 1 fA) dominates the difference; the largest difference is just after
+    # a refractory period ends, where ln I_mem rises at about 1/(20 us) from I_reset (measured: 0.05
+    # at the default 100 us step, 0.008 at 50 us)
     spikes = ref.spike_times[0]
     far = np.min(np.abs(ref.t[:, None] - spikes[None, :]), axis=1) > 0.5e-3
     log_ratio = np.abs(np.log(fast.I_mem[far, 0] / ref.I_mem[far, 0]))
     assert np.median(log_ratio) < 1e-4
-    assert log_ratio.max() < 0.02
+    assert log_ratio.max() < 0.08
+    fine = run_fast(net, 0.2, rec, step=50e-6)  # a shorter step: closer
+    assert np.abs(np.log(fine.I_mem[far, 0] / ref.I_mem[far, 0])).max() < 0.02
 
 
 def test_grid_not_a_multiple_of_the_step_and_input_at_zero():
-    """A 0.3 ms grid (the step shrinks to 50 us exactly), inputs from t = 0 on: the same samples as the reference."""
+    """A 0.3 ms grid with a 70 us step (shortened to 60 us exactly), inputs from t = 0 on: the reference's samples."""
     times = np.arange(0, 0.05, 1e-3)
     net = make_net(1, [(0, 0, "AMPA", 2.0)], (np.zeros(times.size, np.int64), times))
     rec = Record(dt=0.3e-3, neurons=[0], at_spikes=False)
     ref = run_reference(net, 0.05, rec)
-    fast = run_fast(net, 0.05, rec)
+    fast = run_fast(net, 0.05, rec, step=70e-6)
     np.testing.assert_array_equal(fast.t, ref.t)
     assert fast.I_ampa[0, 0] == pytest.approx(Params().I0 + Params().jump("AMPA", 2.0), rel=1e-12)
     np.testing.assert_allclose(fast.I_ampa, ref.I_ampa, rtol=1e-5, atol=1e-13)
@@ -294,7 +298,7 @@ def test_grid_step_divides_record_interval():
     h = grid_step(50e-6, 0.3e-3)
     assert round(0.3e-3 / h) * h == pytest.approx(0.3e-3) and h <= 50e-6
     assert grid_step(50e-6, None) == 50e-6
-    assert DEFAULT_STEP == 50e-6
+    assert DEFAULT_STEP == 100e-6
 
 
 @pytest.mark.parametrize("bad", [0.0, -1e-5, 1e-2, float("nan"), "x"])
