@@ -24,6 +24,7 @@ from numpy.typing import ArrayLike
 from .chip import Chip
 from .errors import ParameterError
 from .inputs import PoissonGenerator, RegularGenerator, SpikeGenerator
+from .mismatch import Mismatch
 from .params import Params, resolve
 from .result import Result
 from .synapse import SYNAPSE_TYPES, synapse_index, synapse_key
@@ -61,16 +62,36 @@ def synapse_kernel(
 
 
 def fi_curve(
-    currents: ArrayLike, duration: float = 1.0, params: ParamsLike = None, method: str = "reference"
+    currents: ArrayLike,
+    duration: float = 1.0,
+    params: ParamsLike = None,
+    method: str = "reference",
+    n_neurons: int = 1,
+    mismatch: Mismatch | None = None,
+    background: tuple[str, float, float] | None = None,
 ) -> np.ndarray:
-    """Output rate (Hz) for each constant current (A) injected into the soma (as I_const)."""
+    """Output rate (Hz) for each constant current (A) injected into the soma (as I_const).
+
+    One neuron by default: an array of shape (len(currents),). With
+    ``n_neurons`` > 1, that many neurons of one core receive the same current
+    (set through the core's bias, so with a ``mismatch`` each neuron gets its
+    own share): shape (len(currents), n_neurons). ``background`` =
+    ``(synapse, rate in Hz, weight)`` adds a regular train into every neuron
+    during the measurement (e.g. inhibition).
+    """
     currents = np.atleast_1d(np.asarray(currents, dtype=float))
     base = resolve(params)
-    rates = np.empty(currents.size)
+    if background is not None:
+        synapse_index(background[0])
+    rates = np.empty((currents.size, n_neurons))
     for k, current in enumerate(currents):
-        chip, _ = _one_neuron(base.replace(I_const=float(current)))
-        rates[k] = chip.run(duration, method=method, dt=None, at_spikes=False).rates[0]
-    return rates
+        chip = Chip(base.replace(I_const=float(current)), mismatch=mismatch)
+        neurons = chip.get_neurons(n_neurons, core=0)
+        if background is not None:
+            synapse, rate, weight = background
+            chip.add_connection(RegularGenerator(1, rate), neurons, synapse, weight)
+        rates[k] = chip.run(duration, method=method, dt=None, at_spikes=False).rates
+    return rates[:, 0] if n_neurons == 1 else rates
 
 
 def ff_curve(

@@ -35,7 +35,6 @@ from matplotlib.axes import Axes
 from . import experiments, plot
 from .chip import Chip
 from .errors import ParameterError
-from .inputs import RegularGenerator
 from .neuron import nmda_gate
 from .params import Params, resolve
 from .synapse import SYNAPSE_TYPES, dpi_kernel, synapse_index, synapse_key
@@ -327,15 +326,8 @@ def inhibited_rates(
     """
     if synapse is not None and synapse_key(synapse) not in ("gaba_a", "gaba_b"):
         raise ParameterError(f"inhibitory synapse = {synapse!r}; allowed: 'GABA_A', 'GABA_B' or None")
-    base = resolve(params)
-    rates = np.empty(len(currents))
-    for k, current in enumerate(np.asarray(currents, dtype=float)):
-        chip = Chip(base.replace(I_const=float(current)))
-        neuron = chip.get_neurons(1, core=0)
-        if synapse is not None:
-            chip.add_connection(RegularGenerator(1, rate), neuron, synapse, weight)
-        rates[k] = chip.run(duration, dt=None, at_spikes=False).rates[0]
-    return rates
+    background = None if synapse is None else (synapse, rate, weight)
+    return experiments.fi_curve(currents, duration, params, background=background)
 
 
 def inhibition_panel(

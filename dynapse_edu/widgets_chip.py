@@ -30,14 +30,14 @@ import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
 
-from . import compare, spice
+from . import compare, experiments, spice
 from .biasgen import BIAS_NAMES, COARSE_MAX, FINE_MAX, bias_current, check_bias_name
 from .board import Board, Population
 from .chip import Chip
 from .errors import HardwareLimitError, ParameterError
 from .inputs import PoissonGenerator, RegularGenerator
 from .mismatch import Mismatch
-from .params import Params, resolve
+from .params import Params
 from .routing import CAM_PER_NEURON, CORES_PER_CHIP, NEURONS_PER_CORE, SRAM_PER_NEURON
 from .synapse import synapse_key
 from .units import ms, nA, pA, us
@@ -280,15 +280,9 @@ def mismatch_rates(
     ``Mismatch(spread, seed=seed)`` runs all neurons at once.
     """
     n_neurons = _check_count("n_neurons", n_neurons, 1, NEURONS_PER_CORE)
-    mismatch = Mismatch(spread=spread, seed=seed)
-    base = resolve(params)
-    currents = np.atleast_1d(np.asarray(currents, dtype=float))
-    rates = np.empty((currents.size, n_neurons))
-    for k, current in enumerate(currents):
-        chip = Chip(base.replace(I_const=float(current)), mismatch=mismatch)
-        chip.get_neurons(n_neurons, core=0)
-        rates[k] = chip.run(duration, method=method, dt=None, at_spikes=False).rates
-    return rates
+    rates = experiments.fi_curve(currents, duration, params, method, n_neurons=n_neurons,
+                                 mismatch=Mismatch(spread=spread, seed=seed))
+    return rates.reshape(-1, n_neurons)
 
 
 def mismatch_fi_panel(

@@ -53,3 +53,19 @@ def test_params_dict_overrides_reach_the_model():
 def test_bad_arguments_are_named(call, match):
     with pytest.raises(ParameterError, match=match):
         call()
+
+
+def test_fi_curve_for_a_group_with_mismatch_and_background():
+    from dynapse_edu import Mismatch
+
+    currents = [400e-12, 800e-12]
+    single = experiments.fi_curve(currents, duration=0.2)
+    same = experiments.fi_curve(currents, duration=0.2, n_neurons=3, mismatch=Mismatch(spread=0.0))
+    assert same.shape == (2, 3)
+    np.testing.assert_array_equal(same, np.repeat(single[:, None], 3, axis=1))
+    spread = experiments.fi_curve(currents, duration=0.2, n_neurons=8, mismatch=Mismatch(spread=0.2, seed=1))
+    assert np.ptp(spread[1]) > 0
+    inhibited = experiments.fi_curve(currents, duration=0.2, background=("GABA_B", 200.0, 2.0))
+    assert np.all(inhibited <= single) and inhibited[1] < single[1]
+    with pytest.raises(ParameterError, match="unknown synapse type"):
+        experiments.fi_curve(currents, duration=0.2, background=("GLU", 10.0, 1.0))
