@@ -110,6 +110,21 @@ def _jit(f: Any) -> Any:
     return numba.njit(f, error_model="numpy", nogil=True, cache=True, fastmath=FASTMATH)
 
 
+def _jit_inline(f: Any) -> Any:
+    """:func:`_jit`, and numba pastes the function into its callers (``inline="always"``).
+
+    For the membrane step of four neurons and the functions it calls: taken
+    as calls they pass about 130 floats through the stack each time (10 % of
+    the run time of a chip); pasted in, they stay in registers. (Only for
+    functions without array arguments: numba counts references to the arrays
+    a pasted function receives, which costs more than the call.)
+    """
+    if not HAVE_NUMBA:
+        return f
+    f.__qualname__ = f"{f.__qualname__}_{PHYSICS_HASH}"
+    return numba.njit(f, error_model="numpy", nogil=True, cache=True, fastmath=FASTMATH, inline="always")
+
+
 #: The per-neuron parameters the soma functions of :mod:`dynapse_edu.neuron` read.
 SOMA_FIELDS: tuple[str, ...] = (
     "I0", "I_const", "I_nmda_thr", "I_pfb_gain", "I_pfb_th", "I_pfb_norm", "I_tau_mem", "alpha_mem", "tau_mem",
@@ -196,6 +211,7 @@ _leak_sum = _PHYS["leak_sum"]
 _membrane_derivative = _PHYS["membrane_derivative"]
 
 
+
 @_jit
 def soma(tab: Any, i: int) -> Any:
     """The soma parameters of neuron ``i`` as a :data:`Soma` tuple of floats."""
@@ -205,7 +221,7 @@ def soma(tab: Any, i: int) -> Any:
     )
 
 
-@_jit
+@_jit_inline
 def membrane_rate(I_mem: float, I_ahp: float, ampa: float, nmda: float, gaba_a: float, gaba_b: float, p: Any) -> float:
     """dI_mem/dt of one neuron, in A/s: the MEM row of :func:`dynapse_edu.dynamics.derivatives`, compiled."""
     I_mem = _floor(I_mem, p.I0)
@@ -220,7 +236,7 @@ def _decay(I: float, factor: float, I0: float) -> float:
     return max(I * factor, I0)
 
 
-@_jit
+@_jit_inline
 def _log_rate(u: float, I_ahp: float, a: float, n: float, ga: float, gb: float, p: Any) -> float:
     """du/dt with u = ln I_mem; the leakage floor holds u at ln I0 while the rate points down.
 
@@ -254,7 +270,7 @@ def membrane_step_from(u: float, k1: float, s: float, ym: Any, y1: Any, p: Any, 
     return max(u + s * (k1 + 2.0 * k2 + 2.0 * k3 + k4) / 6.0, log_I0)
 
 
-@_jit
+@_jit_inline
 def _rates4(u: Any, y: Any, p: Any) -> Any:
     """:func:`_log_rate` of 4 neurons at once (independent chains the processor overlaps)."""
     return (
@@ -266,13 +282,19 @@ def _rates4(u: Any, y: Any, p: Any) -> Any:
 
 
 @_jit
-def _axpy4(u: Any, a: float, k: Any) -> Any:
-    return (u[0] + a * k[0], u[1] + a * k[1], u[2] + a * k[2], u[3] + a * k[3])
+def _axpy4(u: Any, a: Any, k: Any) -> Any:
+    """u + a k, lane by lane."""
+    return (u[0] + a[0] * k[0], u[1] + a[1] * k[1], u[2] + a[2] * k[2], u[3] + a[3] * k[3])
 
 
 @_jit
-def membrane_step4(u: Any, s: float, y0: Any, ym: Any, y1: Any, p: Any, log_I0: Any) -> Any:
-    """:func:`membrane_step` of 4 neurons, stage by stage (the same arithmetic, bit for bit).
+def _half4(s: Any) -> Any:
+    return (0.5 * s[0], 0.5 * s[1], 0.5 * s[2], 0.5 * s[3])
+
+
+@_jit
+def membrane_step4(u: Any, s: Any, y0: Any, ym: Any, y1: Any, p: Any, log_I0: Any) -> Any:
+    """:func:`membrane_step` of 4 neurons (step lengths ``s``), stage by stage: the same arithmetic, bit for bit.
 
     A stage of one neuron is a chain of dependent divisions and exponentials;
     four independent chains side by side run about twice as fast.
@@ -280,69 +302,96 @@ def membrane_step4(u: Any, s: float, y0: Any, ym: Any, y1: Any, p: Any, log_I0: 
     return membrane_step4_from(u, _rates4(u, y0, p), s, ym, y1, p, log_I0)
 
 
-@_jit
-def membrane_step4_from(u: Any, k1: Any, s: float, ym: Any, y1: Any, p: Any, log_I0: Any) -> Any:
+@_jit_inline
+def membrane_step4_from(u: Any, k1: Any, s: Any, ym: Any, y1: Any, p: Any, log_I0: Any) -> Any:
     """:func:`membrane_step4` given its first stage ``k1`` (as :func:`membrane_step_from`)."""
-    k2 = _rates4(_axpy4(u, 0.5 * s, k1), ym, p)
-    k3 = _rates4(_axpy4(u, 0.5 * s, k2), ym, p)
+    k2 = _rates4(_axpy4(u, _half4(s), k1), ym, p)
+    k3 = _rates4(_axpy4(u, _half4(s), k2), ym, p)
     k4 = _rates4(_axpy4(u, s, k3), y1, p)
     return (
-        max(u[0] + s * (k1[0] + 2.0 * k2[0] + 2.0 * k3[0] + k4[0]) / 6.0, log_I0[0]),
-        max(u[1] + s * (k1[1] + 2.0 * k2[1] + 2.0 * k3[1] + k4[1]) / 6.0, log_I0[1]),
-        max(u[2] + s * (k1[2] + 2.0 * k2[2] + 2.0 * k3[2] + k4[2]) / 6.0, log_I0[2]),
-        max(u[3] + s * (k1[3] + 2.0 * k2[3] + 2.0 * k3[3] + k4[3]) / 6.0, log_I0[3]),
+        max(u[0] + s[0] * (k1[0] + 2.0 * k2[0] + 2.0 * k3[0] + k4[0]) / 6.0, log_I0[0]),
+        max(u[1] + s[1] * (k1[1] + 2.0 * k2[1] + 2.0 * k3[1] + k4[1]) / 6.0, log_I0[1]),
+        max(u[2] + s[2] * (k1[2] + 2.0 * k2[2] + 2.0 * k3[2] + k4[2]) / 6.0, log_I0[2]),
+        max(u[3] + s[3] * (k1[3] + 2.0 * k2[3] + 2.0 * k3[3] + k4[3]) / 6.0, log_I0[3]),
     )
 
 
 @_jit
-def _whole_steps4(
-    b: np.ndarray, s: float, u_mem: np.ndarray, state: np.ndarray, tab: Any, logs: np.ndarray, full: np.ndarray,
-    half: np.ndarray,
-) -> Any:
-    """A whole free step ``s`` (no input, not refractory) of the 4 neurons ``b``, committed where it is accepted.
+def _shorten(s: float, k1: float) -> float:
+    """The length of a free sub-step proposed as ``s``: shorter if its first stage ``k1`` predicts too large a change.
 
-    Returns, per neuron, True if it reached threshold or if the step's first
-    stage predicted, or the step made, a change of ln I_mem by more than
-    :data:`DU_MAX` (the test of :func:`_step_neurons`, so that a neuron's
-    result does not depend on its batch); then nothing was changed: the caller integrates
-    it on its own, in shorter steps or locating the spike).
+    Where ``|k1| s`` exceeds :data:`DU_MAX` the step becomes
+    0.9 ``DU_MAX / |k1|`` (at least :data:`MIN_SUBSTEP`), before the other
+    three stages are computed.
     """
-    I0 = (tab.I0[b[0]], tab.I0[b[1]], tab.I0[b[2]], tab.I0[b[3]])
-    y0 = (
-        (state[1, b[0]], state[2, b[0]], state[3, b[0]], state[4, b[0]], state[5, b[0]]),
-        (state[1, b[1]], state[2, b[1]], state[3, b[1]], state[4, b[1]], state[5, b[1]]),
-        (state[1, b[2]], state[2, b[2]], state[3, b[2]], state[4, b[2]], state[5, b[2]]),
-        (state[1, b[3]], state[2, b[3]], state[3, b[3]], state[4, b[3]], state[5, b[3]]),
-    )
-    ym = (
-        _scaled(y0[0], (half[b[0], 0], half[b[0], 1], half[b[0], 2], half[b[0], 3], half[b[0], 4]), I0[0]),
-        _scaled(y0[1], (half[b[1], 0], half[b[1], 1], half[b[1], 2], half[b[1], 3], half[b[1], 4]), I0[1]),
-        _scaled(y0[2], (half[b[2], 0], half[b[2], 1], half[b[2], 2], half[b[2], 3], half[b[2], 4]), I0[2]),
-        _scaled(y0[3], (half[b[3], 0], half[b[3], 1], half[b[3], 2], half[b[3], 3], half[b[3], 4]), I0[3]),
-    )
-    y1 = (
-        _scaled(y0[0], (full[b[0], 0], full[b[0], 1], full[b[0], 2], full[b[0], 3], full[b[0], 4]), I0[0]),
-        _scaled(y0[1], (full[b[1], 0], full[b[1], 1], full[b[1], 2], full[b[1], 3], full[b[1], 4]), I0[1]),
-        _scaled(y0[2], (full[b[2], 0], full[b[2], 1], full[b[2], 2], full[b[2], 3], full[b[2], 4]), I0[2]),
-        _scaled(y0[3], (full[b[3], 0], full[b[3], 1], full[b[3], 2], full[b[3], 3], full[b[3], 4]), I0[3]),
-    )
-    p = (soma(tab, b[0]), soma(tab, b[1]), soma(tab, b[2]), soma(tab, b[3]))
-    u0 = (u_mem[b[0]], u_mem[b[1]], u_mem[b[2]], u_mem[b[3]])
+    if abs(k1) * s > DU_MAX and s > MIN_SUBSTEP:
+        return max(0.9 * DU_MAX / abs(k1), MIN_SUBSTEP)
+    return s
+
+
+@_jit
+def _currents(state: np.ndarray, i: int) -> Any:
+    """(ahp, AMPA, NMDA, GABA_A, GABA_B) of neuron ``i``: rows 1-5 of ``state``."""
+    return (state[1, i], state[2, i], state[3, i], state[4, i], state[5, i])
+
+
+@_jit
+def _row(a: np.ndarray, i: int) -> Any:
+    """The 5 entries of row ``i`` of an (n, 5) array, as a tuple."""
+    return (a[i, 0], a[i, 1], a[i, 2], a[i, 3], a[i, 4])
+
+
+@_jit_inline
+def _lane_ends(s: float, whole: bool, y: Any, taus: Any, full: Any, half: Any, I0: float) -> Any:
+    """The currents at the middle and at the end of a free sub-step ``s`` (exact decay).
+
+    A whole grid step uses the decay factors computed once (``full``,
+    ``half``); any other length computes them.
+    """
+    if whole:
+        f_full, f_half = full, half
+    else:
+        f_full = _factors(s, taus, y, I0)
+        f_half = _roots(f_full)
+    return _scaled(y, f_half, I0), _scaled(y, f_full, I0)
+
+
+@_jit_inline
+def _free_steps4(
+    p: Any, u0: Any, y0: Any, s_try: Any, whole: Any, taus: Any, full: Any, half: Any, log_I0: Any
+) -> Any:
+    """One RK4 sub-step of the membrane of 4 free (not refractory) neurons, side by side.
+
+    Lane ``q`` holds one neuron: its soma parameters ``p[q]``, ln I_mem
+    ``u0[q]``, currents ``y0[q]`` (ahp, 4 synapses), the proposed length
+    ``s_try[q]`` (``whole[q]``: the whole grid step), the time constants,
+    the decay factors of a whole and half grid step (5 each) and ln I0. The
+    step is shortened by :func:`_shorten` where needed. Returns the lengths
+    taken, ln I_mem and the currents at their ends, and the first stages. A lane's arithmetic
+    does not depend on the other lanes nor on its position: a neuron's result
+    does not depend on its company.
+    """
     k1 = _rates4(u0, y0, p)
-    u1 = membrane_step4_from(u0, k1, s, ym, y1, p, (logs[1, b[0]], logs[1, b[1]], logs[1, b[2]], logs[1, b[3]]))
-    crossed = (  # as in _step_neurons: a step with |k1| s or |u1 - u0| above DU_MAX is not taken
-        u1[0] >= logs[0, b[0]] or not (abs(u1[0] - u0[0]) <= DU_MAX and abs(k1[0]) * s <= DU_MAX),
-        u1[1] >= logs[0, b[1]] or not (abs(u1[1] - u0[1]) <= DU_MAX and abs(k1[1]) * s <= DU_MAX),
-        u1[2] >= logs[0, b[2]] or not (abs(u1[2] - u0[2]) <= DU_MAX and abs(k1[2]) * s <= DU_MAX),
-        u1[3] >= logs[0, b[3]] or not (abs(u1[3] - u0[3]) <= DU_MAX and abs(k1[3]) * s <= DU_MAX),
-    )
-    for q in range(4):
-        if not crossed[q]:
-            i = b[q]
-            u_mem[i] = u1[q]
-            for k in range(5):
-                state[k + 1, i] = y1[q][k]
-    return crossed
+    s = (_shorten(s_try[0], k1[0]), _shorten(s_try[1], k1[1]), _shorten(s_try[2], k1[2]), _shorten(s_try[3], k1[3]))
+    e0 = _lane_ends(s[0], whole[0] and s[0] == s_try[0], y0[0], taus[0], full[0], half[0], p[0].I0)
+    e1 = _lane_ends(s[1], whole[1] and s[1] == s_try[1], y0[1], taus[1], full[1], half[1], p[1].I0)
+    e2 = _lane_ends(s[2], whole[2] and s[2] == s_try[2], y0[2], taus[2], full[2], half[2], p[2].I0)
+    e3 = _lane_ends(s[3], whole[3] and s[3] == s_try[3], y0[3], taus[3], full[3], half[3], p[3].I0)
+    ym = (e0[0], e1[0], e2[0], e3[0])
+    y1 = (e0[1], e1[1], e2[1], e3[1])
+    return s, membrane_step4_from(u0, k1, s, ym, y1, p, log_I0), y1, k1
+
+
+@_jit
+def _currents(state: np.ndarray, i: int) -> Any:
+    """(ahp, AMPA, NMDA, GABA_A, GABA_B) of neuron ``i``: rows 1-5 of ``state``."""
+    return (state[1, i], state[2, i], state[3, i], state[4, i], state[5, i])
+
+
+@_jit
+def _row(a: np.ndarray, i: int) -> Any:
+    """The 5 entries of row ``i`` of an (n, 5) array, as a tuple."""
+    return (a[i, 0], a[i, 1], a[i, 2], a[i, 3], a[i, 4])
 
 
 @_jit
@@ -385,17 +434,40 @@ def _advance(u: float, y: Any, s: float, taus: Any, p: Any, log_I0: float) -> fl
 
 
 @_jit
-def _crossing(u: float, y: Any, s_hi: float, u_hi: float, log_th: float, taus: Any, p: Any, log_I0: float) -> float:
-    """Time after the sub-step's start at which u reaches ln I_th (Illinois regula falsi, to :data:`CROSSING_TOL`)."""
+def _crossing(
+    u: float, k1: float, y: Any, s_hi: float, u_hi: float, log_th: float, taus: Any, p: Any, log_I0: float
+) -> float:
+    """Time after the sub-step's start at which u reaches ln I_th, to :data:`CROSSING_TOL`.
+
+    ``u`` and ``k1`` = du/dt are the start of the sub-step, ``u_hi`` >= ln I_th
+    its end after ``s_hi``. Each trial point is integrated from the start
+    (:func:`_advance`). The first trial is the root of the parabola through
+    the two ends with the slope ``k1``; the next ones Newton steps on the
+    secant of the last two trials, kept inside the bracket (else Illinois
+    regula falsi). Done when the Newton correction is below a quarter of
+    the tolerance (the corrected time is returned) or when the bracket is
+    narrower than the tolerance (its upper end is returned).
+    """
     s_lo, g_lo, g_hi = 0.0, u - log_th, u_hi - log_th
+    c = (g_hi - g_lo - k1 * s_hi) / (s_hi * s_hi)  # the parabola g_lo + k1 s + c s^2
+    disc = k1 * k1 - 4.0 * c * g_lo
+    s = -2.0 * g_lo / (k1 + math.sqrt(disc)) if disc >= 0.0 and k1 + math.sqrt(disc) > 0.0 else -1.0
+    slope = k1 + 2.0 * c * s
+    s_prev, g_prev = -1.0, 0.0
     side = 0
     for _ in range(60):
         if s_hi - s_lo <= CROSSING_TOL:
             break
-        s = (s_lo * g_hi - s_hi * g_lo) / (g_hi - g_lo)
         if not (s_lo < s < s_hi):
-            s = 0.5 * (s_lo + s_hi)
+            s = (s_lo * g_hi - s_hi * g_lo) / (g_hi - g_lo)
+            if not (s_lo < s < s_hi):
+                s = 0.5 * (s_lo + s_hi)
+            slope = (g_hi - g_lo) / (s_hi - s_lo)
         g = _advance(u, y, s, taus, p, log_I0) - log_th
+        if s_prev >= 0.0 and s != s_prev:
+            slope = (g - g_prev) / (s - s_prev)
+        if slope > 0.0 and abs(g) <= 0.25 * CROSSING_TOL * slope:
+            return s - g / slope
         if g >= 0.0:
             s_hi, g_hi = s, g
             if side == 1:
@@ -406,6 +478,8 @@ def _crossing(u: float, y: Any, s_hi: float, u_hi: float, log_th: float, taus: A
             if side == -1:
                 g_hi *= 0.5
             side = -1
+        s_prev, g_prev = s, g
+        s = s - g / slope if slope > 0.0 else -1.0
     return s_hi
 
 
@@ -430,17 +504,28 @@ def _grow_rows(a: np.ndarray, need: int) -> np.ndarray:
 
 
 @_jit
-def _log(log_t: np.ndarray, log_y: np.ndarray, counts: np.ndarray, t: float, I_mem: float, y: Any) -> tuple:
-    """Append one event sample (t, I_mem, ahp, 4 synapses) to the event log (``counts[1]`` entries)."""
+def _log(log_t: np.ndarray, log_y: np.ndarray, counts: np.ndarray, t: float, I_mem: float, y: Any) -> None:
+    """Append one event sample (t, I_mem, ahp, 4 synapses) to the event log (``counts[1]`` entries; room made)."""
     n_log = counts[1]
-    log_t = _grow(log_t, n_log + 1)
-    log_y = _grow_rows(log_y, n_log + 1)
     log_t[n_log] = t
     log_y[n_log, 0] = I_mem
     for k in range(5):
         log_y[n_log, k + 1] = y[k]
     counts[1] = n_log + 1
-    return log_t, log_y
+
+
+@_jit
+def _settle(state: np.ndarray, i: int, lag: np.ndarray, taus: np.ndarray, h: float, I0: float) -> None:
+    """The exact decay of neuron i's currents over the ``lag[i]`` whole steps it was left alone (refractory).
+
+    ``max(I e^{-k h / tau}, I0)``: the same as ``k`` steps of ``max(I e^{-h / tau}, I0)``.
+    """
+    k = lag[i]
+    for c in range(5):
+        I = state[c + 1, i]
+        if I > I0:
+            state[c + 1, i] = max(I * math.exp(-(k * h) / taus[i, c]), I0)
+    lag[i] = 0
 
 
 @_jit
@@ -449,141 +534,181 @@ def _step_neurons(
     taus: np.ndarray, full: np.ndarray, half: np.ndarray, refr_until: np.ndarray, head: np.ndarray,
     ev_t: np.ndarray, ev_syn: np.ndarray, ev_jump: np.ndarray, ev_next: np.ndarray, spk_i: np.ndarray,
     spk_t: np.ndarray, event_neuron: int, log_t: np.ndarray, log_y: np.ndarray, counts: np.ndarray,
-    neurons: np.ndarray, caps: np.ndarray,
+    neurons: np.ndarray, caps: np.ndarray, work: Any,
 ) -> tuple:
     """Integrate the ``neurons`` (indices) from t0 to t1, in place.
 
-    Neurons refractory all step long only decay; neurons free all step long
-    without input take one RK4 step, four at a time (:func:`membrane_step4`);
-    the others (inputs, end of refractory period, a spike) are integrated one
-    by one in sub-steps.
+    Each neuron is integrated on its own, in sub-steps cut at its input spikes
+    and at the end of its refractory period, but the membrane sub-steps of
+    four neurons are computed side by side (:func:`_free_steps4`). This goes in
+    rounds; in each round
 
-    ``u_mem`` holds ln I_mem (the membrane row of ``state`` is not used
-    here), rows 1-5 of ``state`` the adaptation and synapse currents;
-    ``logs`` holds ln I_th and ln I0 per neuron; ``head[i]`` is the first of
-    neuron i's input events in this step (linked by ``ev_next``).
-    Returns the (possibly grown) spike and event-log buffers; ``counts`` holds their lengths.
+    1. every neuron not yet at ``t1`` goes to the start of its next membrane
+       sub-step: it takes its input spikes at their times
+       (:func:`dynamics.deliver_spikes`) and, while refractory (the membrane
+       held), its currents decay exactly; the next sub-step ends at its next
+       input spike, at ``t1`` or ``caps[i]`` later, whichever comes first;
+    2. these sub-steps are computed, four neurons at a time;
+    3. each is taken or refused: refused if it changes ln I_mem by more than
+       :data:`DU_MAX` (the next try is half as long); taken if the membrane
+       stays below threshold (the next may be twice as long, up to ``h``);
+       else the spike is located inside it (:func:`_crossing`) and the neuron
+       is reset (:func:`dynamics.reset`).
+
+    Neurons refractory all step long without input only decay, later, in one
+    go: ``lag[i]`` counts such steps (:func:`_settle`). ``u_mem`` holds
+    ln I_mem (the membrane row of ``state`` is not used here), rows 1-5 of
+    ``state`` the adaptation and synapse currents; ``logs`` holds ln I_th and
+    ln I0 per neuron; ``head[i]`` is the first of neuron i's input events in
+    this step (linked by ``ev_next``); ``work`` holds per-neuron scratch
+    arrays. Returns the (possibly grown) spike and event-log buffers;
+    ``counts`` holds their lengths.
+
+    (Everything is written out in this one function on purpose: numba counts
+    references to every array passed to a function it does not inline,
+    an atomic operation each, which would cost more than the arithmetic.)
     """
+    t_now, e_now, t_end, s_try, is_whole, active, ready, lag = work
     whole_step = abs((t1 - t0) - h) <= 1e-9 * h
-    general = np.empty(neurons.shape[0], np.int64)  # integrated one by one (inputs, refractory end, spikes...)
-    n_general = 0
-    batch = np.empty(4, np.int64)
-    n_batch = 0
+    # the neurons to integrate: all but those refractory all step long without input, whose currents
+    # decay later, in one go (written without branches: which neurons are refractory is unpredictable)
+    n_active = 0
     for i in neurons:
-        if whole_step and head[i] < 0 and i != event_neuron and caps[i] >= h:
-            if refr_until[i] >= t1:  # refractory all step long, no input: only the exact decay of the currents
-                for k in range(5):
-                    state[k + 1, i] = max(state[k + 1, i] * full[i, k], tab.I0[i])
-                continue
-            if refr_until[i] <= t0:  # free all step long, no input: four at a time
-                batch[n_batch] = i
-                n_batch += 1
-                if n_batch == 4:
-                    crossed = _whole_steps4(batch, t1 - t0, u_mem, state, tab, logs, full, half)
-                    for q in range(4):
-                        if crossed[q]:  # a spike in this step: located below, on its own
-                            general[n_general] = batch[q]
-                            n_general += 1
-                    n_batch = 0
-                continue
-        general[n_general] = i
-        n_general += 1
-    for q in range(n_batch):
-        general[n_general] = batch[q]
-        n_general += 1
-    for g in range(n_general):
-        i = general[g]
-        p = soma(tab, i)
-        log_th = logs[0, i]
-        log_I0 = logs[1, i]
-        e = head[i]
-        logged = i == event_neuron
-        u = u_mem[i]
-        y = (state[1, i], state[2, i], state[3, i], state[4, i], state[5, i])
-        tau_i = (taus[i, 0], taus[i, 1], taus[i, 2], taus[i, 3], taus[i, 4])
-        t = t0
-        s_cap = caps[i]  # the longest membrane sub-step: shortened where ln I_mem changes fast
-        while True:
-            tb = t1
-            if e >= 0 and ev_t[e] < tb:
-                tb = ev_t[e]
-            if t < refr_until[i] < tb:
-                tb = refr_until[i]
-            if tb - t > s_cap * (1.0 + 1e-9) and refr_until[i] <= t:  # (a whole step may exceed h by rounding)
-                tb = t + s_cap
-            if tb > t:
+        busy = (head[i] >= 0) | (refr_until[i] < t1) | (i == event_neuron) | (not whole_step)
+        active[n_active] = i
+        n_active += busy
+        lag[i] += not busy
+    for a in range(n_active):
+        i = active[a]
+        if lag[i] > 0:
+            _settle(state, i, lag, taus, h, tab.I0[i])
+        t_now[i] = t0
+        e_now[i] = head[i]
+    while n_active > 0:
+        # room for one spike per neuron and round, and for the event samples of the recorded neuron
+        spk_i = _grow(spk_i, counts[0] + n_active)
+        spk_t = _grow(spk_t, counts[0] + n_active)
+        if event_neuron >= 0 and t_now[event_neuron] < t1:
+            need = counts[1] + 2
+            e = e_now[event_neuron]
+            while e >= 0:
+                need += 2
+                e = ev_next[e]
+            log_t = _grow(log_t, need)
+            log_y = _grow_rows(log_y, need)
+        # --- 1. each neuron to the start of its next membrane sub-step (or to t1) ---------------
+        n_ready = 0
+        for a in range(n_active):
+            i = active[a]
+            t = t_now[i]
+            e = e_now[i]
+            y = _currents(state, i)
+            I0 = tab.I0[i]
+            logged = i == event_neuron
+            while True:
+                if e >= 0 and ev_t[e] <= t:  # the input spikes at time t: dynamics.deliver_spikes
+                    if logged:
+                        _log(log_t, log_y, counts, t, math.exp(u_mem[i]), y)
+                    j0, j1, j2, j3 = y[1], y[2], y[3], y[4]
+                    while e >= 0 and ev_t[e] <= t:
+                        k = ev_syn[e]
+                        if k == 0:
+                            j0 += ev_jump[e]
+                        elif k == 1:
+                            j1 += ev_jump[e]
+                        elif k == 2:
+                            j2 += ev_jump[e]
+                        else:
+                            j3 += ev_jump[e]
+                        e = ev_next[e]
+                    y = (y[0], j0, j1, j2, j3)
+                    if logged:
+                        _log(log_t, log_y, counts, t, math.exp(u_mem[i]), y)
+                if t >= t1:
+                    break
+                tb = t1
+                if e >= 0 and ev_t[e] < tb:
+                    tb = ev_t[e]
+                if t < refr_until[i] < tb:
+                    tb = refr_until[i]
                 s = tb - t
-                free = refr_until[i] <= t
-                k1 = 0.0
-                if free:  # the first RK4 stage, du/dt now: does the step change ln I_mem too much?
-                    k1 = _log_rate(u, y[0], y[1], y[2], y[3], y[4], p)
-                    if abs(k1) * s > DU_MAX and s > MIN_SUBSTEP:  # shorten it (before the decay factors
-                        s_cap = max(0.9 * DU_MAX / abs(k1), MIN_SUBSTEP)  # and the other 3 stages)
-                        continue
-                whole = t == t0 and tb == t1 and abs(s - h) <= 1e-9 * h  # a whole step: decay factors known
-                if whole:
-                    f_full = (full[i, 0], full[i, 1], full[i, 2], full[i, 3], full[i, 4])
-                else:
-                    f_full = _factors(s, tau_i, y, p.I0)
-                y1 = _scaled(y, f_full, p.I0)
-                if not free:  # refractory: the membrane is held
-                    y, t = y1, tb
-                else:
-                    if whole:
-                        f_half = (half[i, 0], half[i, 1], half[i, 2], half[i, 3], half[i, 4])
-                    else:
-                        f_half = _roots(f_full)
-                    u1 = membrane_step_from(u, k1, s, _scaled(y, f_half, p.I0), y1, p, log_I0)
-                    if not abs(u1 - u) <= DU_MAX and s > MIN_SUBSTEP:  # ln I_mem changes too fast: halve the step
-                        s_cap = 0.5 * s
-                        continue
-                    if u1 < log_th:
-                        u, y, t = u1, y1, tb
-                        s_cap = min(2.0 * s_cap, h)
-                    else:  # a spike inside this sub-step: locate it, then dynamics.reset
-                        s_sp = _crossing(u, y, s, u1, log_th, tau_i, p, log_I0)
-                        y = _scaled(y, _factors(s_sp, tau_i, y, p.I0), p.I0)
-                        t = t + s_sp
-                        if logged:
-                            log_t, log_y = _log(log_t, log_y, counts, t, tab.I_th[i], y)
-                        u = math.log(tab.I_reset[i])
-                        y = (max(y[0], p.I0) + tab.jump_ahp[i], y[1], y[2], y[3], y[4])
-                        refr_until[i] = t + tab.t_ref[i]
-                        s_cap = h
-                        n_spk = counts[0]
-                        spk_i = _grow(spk_i, n_spk + 1)
-                        spk_t = _grow(spk_t, n_spk + 1)
-                        spk_i[n_spk] = i
-                        spk_t[n_spk] = t
-                        counts[0] = n_spk + 1
-                        if logged:
-                            log_t, log_y = _log(log_t, log_y, counts, t, tab.I_reset[i], y)
-                        continue
-            # --- the input spikes at time t: dynamics.deliver_spikes --------------------
-            if e >= 0 and ev_t[e] <= t:
-                if logged:
-                    log_t, log_y = _log(log_t, log_y, counts, t, math.exp(u), y)
-                j0, j1, j2, j3 = y[1], y[2], y[3], y[4]
-                while e >= 0 and ev_t[e] <= t:
-                    k = ev_syn[e]
-                    if k == 0:
-                        j0 += ev_jump[e]
-                    elif k == 1:
-                        j1 += ev_jump[e]
-                    elif k == 2:
-                        j2 += ev_jump[e]
-                    else:
-                        j3 += ev_jump[e]
-                    e = ev_next[e]
-                y = (y[0], j0, j1, j2, j3)
-                if logged:
-                    log_t, log_y = _log(log_t, log_y, counts, t, math.exp(u), y)
-            if t >= t1:
+                whole = t == t0 and tb == t1 and abs(s - h) <= 1e-9 * h  # a whole grid step: decay factors known
+                if refr_until[i] > t:  # refractory: the membrane is held, the currents decay exactly
+                    y = _scaled(y, _row(full, i) if whole else _factors(s, _row(taus, i), y, I0), I0)
+                    t = tb
+                    continue
+                if s > caps[i] * (1.0 + 1e-9):  # (a whole step may exceed h by rounding)
+                    tb = t + caps[i]
+                    whole = False
+                t_end[i] = tb
+                s_try[i] = tb - t
+                is_whole[i] = whole
+                ready[n_ready] = i
+                n_ready += 1
                 break
-        u_mem[i] = u
-        caps[i] = s_cap
-        for k in range(5):
-            state[k + 1, i] = y[k]
+            t_now[i] = t
+            e_now[i] = e
+            for k in range(5):
+                state[k + 1, i] = y[k]
+        # --- 2. their membrane sub-steps, four neurons side by side ----------------------------
+        for c in range(0, n_ready, 4):
+            last = min(c + 4, n_ready) - 1  # (a short last group repeats its last neuron)
+            b = (ready[c], ready[min(c + 1, last)], ready[min(c + 2, last)], ready[min(c + 3, last)])
+            s4, u4, y4, k4 = _free_steps4(
+                (soma(tab, b[0]), soma(tab, b[1]), soma(tab, b[2]), soma(tab, b[3])),
+                (u_mem[b[0]], u_mem[b[1]], u_mem[b[2]], u_mem[b[3]]),
+                (_currents(state, b[0]), _currents(state, b[1]), _currents(state, b[2]), _currents(state, b[3])),
+                (s_try[b[0]], s_try[b[1]], s_try[b[2]], s_try[b[3]]),
+                (is_whole[b[0]], is_whole[b[1]], is_whole[b[2]], is_whole[b[3]]),
+                (_row(taus, b[0]), _row(taus, b[1]), _row(taus, b[2]), _row(taus, b[3])),
+                (_row(full, b[0]), _row(full, b[1]), _row(full, b[2]), _row(full, b[3])),
+                (_row(half, b[0]), _row(half, b[1]), _row(half, b[2]), _row(half, b[3])),
+                (logs[1, b[0]], logs[1, b[1]], logs[1, b[2]], logs[1, b[3]]),
+            )
+            # --- 3. each sub-step taken, refused, or cut at a spike ----------------------------
+            for q in range(last - c + 1):
+                i = b[q]
+                s = s4[q]
+                u = u_mem[i]
+                u1 = u4[q]
+                t = t_now[i]
+                if s != s_try[i]:  # shortened from its first stage: the neuron keeps the shorter length
+                    caps[i] = s
+                    t_end[i] = t + s
+                if not abs(u1 - u) <= DU_MAX and s > MIN_SUBSTEP:  # ln I_mem changes too fast: halve the step
+                    caps[i] = 0.5 * s
+                    continue
+                log_th = logs[0, i]
+                if u1 < log_th:
+                    u_mem[i] = u1
+                    for k in range(5):
+                        state[k + 1, i] = y4[q][k]
+                    t_now[i] = t_end[i]
+                    caps[i] = min(2.0 * caps[i], h)
+                    continue
+                # a spike inside this sub-step: locate it, then dynamics.reset
+                p = soma(tab, i)
+                y = _currents(state, i)
+                tau_i = _row(taus, i)
+                s_sp = _crossing(u, k4[q], y, s, u1, log_th, tau_i, p, logs[1, i])
+                y = _scaled(y, _factors(s_sp, tau_i, y, p.I0), p.I0)
+                t = t + s_sp
+                if i == event_neuron:
+                    _log(log_t, log_y, counts, t, tab.I_th[i], y)
+                u_mem[i] = math.log(tab.I_reset[i])
+                y = (max(y[0], p.I0) + tab.jump_ahp[i], y[1], y[2], y[3], y[4])
+                refr_until[i] = t + tab.t_ref[i]
+                caps[i] = h
+                spk_i[counts[0]] = i
+                spk_t[counts[0]] = t
+                counts[0] += 1
+                if i == event_neuron:
+                    _log(log_t, log_y, counts, t, tab.I_reset[i], y)
+                t_now[i] = t
+                for k in range(5):
+                    state[k + 1, i] = y[k]
+        active, ready = ready, active
+        n_active = n_ready
     return spk_i, spk_t, log_t, log_y
 
 
@@ -736,9 +861,15 @@ def run_kernel(
     s0 = np.empty((6, n_keep))
     r0 = np.empty(n_keep)
     c0 = np.empty(n_keep)
+    l0 = np.empty(n_keep, np.int64)
     log0 = 0
     dirty = np.zeros(n_keep, np.bool_)
     head2 = np.full(n_keep, -1, np.int64)
+    lag = np.zeros(n, np.int64)  # whole steps whose decay a neuron still owes (refractory, without input)
+    work = (  # per-neuron scratch of _step_neurons
+        np.empty(n), np.empty(n, np.int64), np.empty(n), np.empty(n), np.zeros(n, np.bool_),
+        np.empty(n, np.int64), np.empty(n, np.int64), lag,
+    )
 
     n_rec = record.shape[0]
     if samples.shape[0] > 0:
@@ -780,11 +911,12 @@ def run_kernel(
             s0[:] = state
             r0[:] = refr_until
             c0[:] = caps
+            l0[:] = lag
             log0 = counts[1]
         # --- every neuron, on its own, from t0 to t1 -------------------------------
         spk_i, spk_t, log_t, log_y = _step_neurons(
             t0, t1, h, u_mem, state, tab, logs, taus, full, half, refr_until, head, ev_t, ev_syn, ev_jump, ev_next,
-            spk_i, spk_t, event_neuron, log_t, log_y, counts, all_neurons, caps,
+            spk_i, spk_t, event_neuron, log_t, log_y, counts, all_neurons, caps, work,
         )
         # --- spikes onto neurons, at their exact times: integrate the targets again ---
         used_i = np.empty(0, np.int64)  # the spikes whose events the targets have received
@@ -814,6 +946,7 @@ def run_kernel(
                 state[:, j] = s0[:, j]
                 refr_until[j] = r0[j]
                 caps[j] = c0[j]
+                lag[j] = l0[j]
                 if j == event_neuron:
                     counts[1] = log0
             ev_t, ev_syn, ev_jump, ev_next = _merge_events(
@@ -822,7 +955,7 @@ def run_kernel(
             )
             spk_i, spk_t, log_t, log_y = _step_neurons(
                 t0, t1, h, u_mem, state, tab, logs, taus, full, half, refr_until, head2, ev_t, ev_syn, ev_jump,
-                ev_next, spk_i, spk_t, event_neuron, log_t, log_y, counts, redo, caps,
+                ev_next, spk_i, spk_t, event_neuron, log_t, log_y, counts, redo, caps, work,
             )
             used_i, used_t = now_i, now_t
         for q in range(n_touched):
@@ -831,11 +964,17 @@ def run_kernel(
             row_s = (step + 1) // sample_every
             if row_s < samples.shape[0]:
                 for r in range(n_rec):
-                    state[0, record[r]] = math.exp(u_mem[record[r]])
-                    for row in range(6):
-                        samples[row_s, row, r] = state[row, record[r]]
+                    j = record[r]
+                    samples[row_s, 0, r] = math.exp(u_mem[j])
+                    for c in range(5):  # (with the decay a refractory neuron still owes, state left as it is)
+                        I = state[c + 1, j]
+                        if lag[j] > 0 and I > tab.I0[j]:
+                            I = max(I * math.exp(-(lag[j] * h) / taus[j, c]), tab.I0[j])
+                        samples[row_s, c + 1, r] = I
     for i in range(n):
         state[0, i] = math.exp(u_mem[i])
+        if lag[i] > 0:
+            _settle(state, i, lag, taus, h, tab.I0[i])
     return spk_i[: counts[0]], spk_t[: counts[0]], log_t[: counts[1]], log_y[: counts[1]]
 
 

@@ -103,9 +103,9 @@ def test_four_neuron_step_is_the_single_step_bit_for_bit():
         ys = [tuple(tuple(float(v) for v in np.exp(rng.uniform(np.log(1e-12), np.log(3e-9), 5))) for _ in range(4))
               for _ in range(3)]
         log_I0 = (float(np.log(1e-12)),) * 4
-        s = float(rng.uniform(1e-6, 1e-4))
+        s = tuple(float(x) for x in rng.uniform(1e-6, 1e-4, 4))  # each lane its own step length
         four = _kernels.membrane_step4(u, s, ys[0], ys[1], ys[2], p, log_I0)
-        one = [_kernels.membrane_step(u[q], s, ys[0][q], ys[1][q], ys[2][q], p[q], log_I0[q]) for q in range(4)]
+        one = [_kernels.membrane_step(u[q], s[q], ys[0][q], ys[1][q], ys[2][q], p[q], log_I0[q]) for q in range(4)]
         assert list(four) == one
 
 
@@ -407,3 +407,49 @@ def test_cached_kernels_are_salted_with_the_physics_source():
     assert _kernels.PHYSICS_HASH == digest.hexdigest()[:12]
     assert _kernels.run_kernel.py_func.__qualname__.endswith(_kernels.PHYSICS_HASH)
     assert _kernels._PHYS["membrane_derivative"].py_func.__qualname__.endswith(_kernels.PHYSICS_HASH)
+
+
+def test_result_does_not_depend_on_neighbours_in_the_four_lanes():
+    """Neurons are stepped four side by side: renumbering them changes their company, not their spikes."""
+    rng = np.random.default_rng(12)
+    n, n_in = 23, 40  # not a multiple of 4: a short last group too
+    external = [(int(s), i, "AMPA", float(rng.integers(1, 5))) for i in range(n) for s in rng.choice(n_in, 6, False)]
+    counts = rng.poisson(30 * 0.15, n_in)
+    src = np.repeat(np.arange(n_in), counts)
+    times = rng.uniform(0, 0.15, src.size)
+    perm = rng.permutation(n)  # new number of neuron i: perm[i]
+    shuffled = [(s, int(perm[i]), syn, w) for s, i, syn, w in external]
+    a = run_fast(make_net(n, external, (src, times)), 0.15, SPIKES_ONLY, threads=1)
+    b = run_fast(make_net(n, shuffled, (src, times)), 0.15, SPIKES_ONLY, threads=1)
+    assert a.spike_count.sum() > 20
+    for i in range(n):
+        np.testing.assert_array_equal(a.spike_times[i], b.spike_times[perm[i]])
+
+
+def test_threshold_crossing_located_to_the_tolerance():
+    """The spike time inside a sub-step: within CROSSING_TOL of a bisection to 1e-12 s on the same integrator."""
+    rng = np.random.default_rng(21)
+    p = Params()
+    kt = _kernels.as_table(NeuronTable.from_params(p, 1))
+    sp = _kernels.soma(kt, 0)
+    taus = tuple(float(x) for x in (p.tau_ahp, *[p.tau_syn(s) for s in SYNAPSE_TYPES]))
+    log_th, log_I0 = float(np.log(p.I_th)), float(np.log(p.I0))
+    checked = 0
+    for _ in range(2000):
+        if checked == 100:
+            break
+        y = (p.I0, float(np.exp(rng.uniform(np.log(1e-11), np.log(3e-9)))), p.I0, p.I0, p.I0)
+        u = float(rng.uniform(np.log(8e-10), log_th - 0.01))
+        s = float(rng.uniform(5e-6, 1e-4))
+        u1 = _kernels._advance(u, y, s, taus, sp, log_I0)
+        if u1 < log_th:
+            continue
+        k1 = _kernels._log_rate(u, *y, sp)
+        got = _kernels._crossing(u, k1, y, s, u1, log_th, taus, sp, log_I0)
+        lo, hi = 0.0, s
+        while hi - lo > 1e-12:
+            mid = 0.5 * (lo + hi)
+            lo, hi = (lo, mid) if _kernels._advance(u, y, mid, taus, sp, log_I0) >= log_th else (mid, hi)
+        assert abs(got - hi) <= _kernels.CROSSING_TOL
+        checked += 1
+    assert checked == 100
