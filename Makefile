@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -e '.[dev]'
+	$(BIN)/python -m dynapse_edu.fast   # compile the fast engine once (about 20 s), cached on disk
 	touch $(STAMP)
 
 book: $(STAMP)

@@ -42,14 +42,35 @@ spikes and of the end of its refractory period:
   without error; that is why a 50 us step gives spike times within about
   4 us of a tight reference, and the default 100 us step within 30 us of
   the default one (``benchmarks/README.md``);
-* a threshold crossing inside a sub-step is located by the Illinois variant
-  of regula falsi on ``u(t) - ln I_th``, each trial point re-integrated from
-  the sub-step's start (to :data:`CROSSING_TOL` = 100 ns);
+* a threshold crossing inside a sub-step is located on ``u(t) - ln I_th``,
+  each trial point re-integrated from the sub-step's start: first the root of
+  the parabola through the sub-step's ends with its initial slope, then Newton
+  steps on the secant of the last two trials inside the bracket (Illinois
+  regula falsi where they leave it), to :data:`CROSSING_TOL` = 100 ns (about
+  1.5 trials per spike);
 * spikes of neurons onto neurons (recurrent connections) reach their
   targets at their exact times: after a step in which neurons spiked, the
   targets start the step again from their saved state, with the spikes
   merged into their input events, until the step's spikes no longer change
   (to 2 :data:`CROSSING_TOL`; at most :data:`MAX_REDO` passes, usually 2).
+
+How the work is laid out (none of it changes a result)
+-------------------------------------------------------
+* the membrane sub-steps of four neurons are computed side by side
+  (:func:`_free_steps4`): each stage of one neuron is a chain of dependent
+  exponentials and divisions, four independent chains keep the processor
+  busy; a neuron's arithmetic is the same whatever its three neighbours
+  (``tests/test_fast.py`` renumbers the neurons and compares bit for bit);
+* so a grid step runs in rounds (:func:`_step_neurons`): every neuron goes to
+  the start of its next membrane sub-step, the sub-steps are computed four at
+  a time, each is taken, refused (too large a change) or cut at a spike;
+* a neuron refractory all step long without input is not touched: its
+  currents decay later in one go, ``max(I e^{-k h / tau}, I0)`` over the
+  ``k`` steps it was left alone (:func:`_settle`), exact as the stepwise decay;
+* the functions of one membrane sub-step are pasted into their caller by
+  numba (:func:`_jit_inline`); the hot loop is one function, because numba
+  counts references (atomically) to every array passed to a function it
+  does not inline.
 """
 
 from __future__ import annotations
@@ -137,8 +158,9 @@ CROSSING_TOL = 1e-7
 #: Largest change of ln I_mem in one membrane step: a step whose first stage predicts more is
 #: shortened before the other stages, a step that changes it more is halved (and retried), down
 #: to :data:`MIN_SUBSTEP`. Under a strong input the membrane leaves its exponential
-#: rise within microseconds; this keeps those spikes accurate (benchmarks/README.md).
-DU_MAX = 1.0
+#: rise within microseconds; this keeps those spikes accurate (benchmarks/README.md: 1 nA .. 1 uA
+#: base weights within 3.6 us of the reference; 1 gave 3.3 us for 11 % more work, 3 gave 8.1 us).
+DU_MAX = 2.0
 #: Shortest membrane sub-step, s.
 MIN_SUBSTEP = 1e-8
 #: Most passes over the targets of one step's recurrent spikes (each pass takes in the spikes of the last).
@@ -351,8 +373,8 @@ def _lane_ends(s: float, whole: bool, y: Any, taus: Any, full: Any, half: Any, I
     if whole:
         f_full, f_half = full, half
     else:
-        f_full = _factors(s, taus, y, I0)
-        f_half = _roots(f_full)
+        f_half = _factors(0.5 * s, taus, y, I0)
+        f_full = _squares(f_half)
     return _scaled(y, f_half, I0), _scaled(y, f_full, I0)
 
 
@@ -419,17 +441,17 @@ def _factors(s: float, taus: Any, y: Any, I0: float) -> Any:
 
 
 @_jit
-def _roots(f: Any) -> Any:
-    """Square roots of decay factors: exp(-s / tau) -> exp(-s / (2 tau)), the factors of half the time."""
-    return (math.sqrt(f[0]), math.sqrt(f[1]), math.sqrt(f[2]), math.sqrt(f[3]), math.sqrt(f[4]))
+def _squares(f: Any) -> Any:
+    """Squares of decay factors: exp(-s / (2 tau)) -> exp(-s / tau), the factors of twice the time."""
+    return (f[0] * f[0], f[1] * f[1], f[2] * f[2], f[3] * f[3], f[4] * f[4])
 
 
 @_jit
 def _advance(u: float, y: Any, s: float, taus: Any, p: Any, log_I0: float) -> float:
     """ln I_mem after a sub-step of length ``s`` of the free membrane, from (u, y)."""
-    f = _factors(s, taus, y, p.I0)
-    ym = _scaled(y, _roots(f), p.I0)
-    y1 = _scaled(y, f, p.I0)
+    f = _factors(0.5 * s, taus, y, p.I0)
+    ym = _scaled(y, f, p.I0)
+    y1 = _scaled(y, _squares(f), p.I0)
     return membrane_step(u, s, y, ym, y1, p, log_I0)
 
 

@@ -265,4 +265,42 @@ def _run_kernel(
     )
 
 
-__all__ = ["run_fast", "DEFAULT_STEP", "STEP_RANGE", "check_step", "check_threads", "grid_step", "independent_groups"]
+def compile_kernels() -> float:
+    """Compile every kernel of the fast engine, or load it from numba's disk cache; returns the time taken, s.
+
+    The first use of ``method="fast"`` on a machine compiles the kernels (about
+    20 s); the compiled code is then cached on disk and a new process loads it
+    in a fraction of a second. ``make`` calls this once after installing
+    (``python -m dynapse_edu.fast``), so that neither the course nor a
+    benchmark waits for the compiler. Runs three tiny networks that take every
+    path of the kernels: spike monitors only, one neuron with event samples,
+    and recurrent connections.
+    """
+    import time
+
+    from .dynamics import NeuronTable
+    from .params import Params
+
+    start = time.perf_counter()
+    table = NeuronTable.from_params(Params(), 2)
+    times = np.arange(1, 40) * 2e-3
+    src = np.zeros(times.size, np.int64)
+    external = Projection.build(1, np.zeros(2, np.int64), np.arange(2), np.zeros(2, np.int64), np.full(2, 4.0))
+    recurrent = Projection.build(2, np.array([0]), np.array([1]), np.array([2]), np.array([1.0]))
+    nothing = Projection.build(2, *(np.zeros(0, np.int64),) * 3, np.zeros(0))
+    plain = Network(table, np.arange(2), src, times, external, nothing)
+    run_fast(plain, 0.05, Record(dt=None, neurons=(), at_spikes=False), threads=1)
+    run_fast(plain, 0.05, Record(dt=1e-3, neurons=[0], at_spikes=True), threads=1)
+    recur = Network(table, np.arange(2), src, times, external, recurrent)
+    run_fast(recur, 0.05, Record(dt=1e-3, neurons=[0, 1], at_spikes=False), threads=1)
+    return time.perf_counter() - start
+
+
+__all__ = [
+    "run_fast", "DEFAULT_STEP", "STEP_RANGE", "check_step", "check_threads", "compile_kernels", "grid_step",
+    "independent_groups",
+]
+
+
+if __name__ == "__main__":  # python -m dynapse_edu.fast: compile the kernels once (make does it after installing)
+    print(f"dynapse_edu.fast: kernels compiled or loaded from the disk cache in {compile_kernels():.1f} s")

@@ -453,3 +453,12 @@ def test_threshold_crossing_located_to_the_tolerance():
         assert abs(got - hi) <= _kernels.CROSSING_TOL
         checked += 1
     assert checked == 100
+
+
+@pytest.mark.skipif(not _kernels.HAVE_NUMBA, reason="numba not installed")
+def test_compile_kernels_compiles_every_path():
+    """make runs compile_kernels once: afterwards the kernels of all three paths exist (no compiling in a course)."""
+    from dynapse_edu.fast import compile_kernels
+
+    assert compile_kernels() > 0.0
+    assert _kernels.run_kernel.signatures  # (the functions it calls are compiled into it)
