@@ -24,18 +24,18 @@ integrated again with them). Measured (details and timings in
 ``benchmarks/README.md``):
 
 * part-1 single neuron, 1 s: the same 53 spikes as the reference integrator
-  (solve_ivp, rtol 1e-6, atol 1 fA), largest spike-time difference 26.5 us
-  (24 us with h = 50 us, of which the default reference's own error, at a
-  spike that comes after a slow approach to threshold, is the larger part:
-  against a much tighter reference the fast engine at 50 us is within 3.8 us);
+  (solve_ivp, rtol 1e-6, atol 1 fA), largest spike-time difference 28.1 us
+  (24 us with h = 50 us, which is the default reference's own error, at a
+  spike that comes after a slow approach to threshold, where the spike time
+  is very sensitive);
 * a core of 256 neurons of the full-chip workload, 0.1 s: the same spike
   count for every neuron (3881 in all); per neuron, the largest spike-time
-  difference is 9.9 us (median; 1.7 us with h = 50 us), 136 us (worst neuron);
+  difference is 9.1 us (median; 1.7 us with h = 50 us), 110 us (worst neuron);
 * 16 neurons with recurrent AMPA/NMDA/GABA_A/GABA_B connections, 0.3 s:
   the same spike count for every neuron, spike times within 10.4 us;
 * a strong input (``I_w0_ampa`` = 1 nA, weight 4, every 1 ms): spike times
-  within 3.3 us (without shortening the steps: 0.95 ms);
-* h = 50 us costs about 40 % more.
+  within 3.6 us (without shortening the steps: 0.95 ms);
+* h = 50 us costs about 50 % more.
 
 Networks without recurrent connections are split into independent groups of
 neurons integrated in parallel threads (``threads``); the result is the same.
