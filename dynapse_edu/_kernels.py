@@ -590,7 +590,7 @@ def _step_neurons(
     references to every array passed to a function it does not inline,
     an atomic operation each, which would cost more than the arithmetic.)
     """
-    t_now, e_now, t_end, s_try, is_whole, active, ready, lag = work
+    t_now, e_now, t_end, s_try, is_whole, active, ready, after, lag = work
     whole_step = abs((t1 - t0) - h) <= 1e-9 * h
     # the neurons to integrate: all but those refractory all step long without input, whose currents
     # decay later, in one go (written without branches: which neurons are refractory is unpredictable)
@@ -673,6 +673,7 @@ def _step_neurons(
             for k in range(5):
                 state[k + 1, i] = y[k]
         # --- 2. their membrane sub-steps, four neurons side by side ----------------------------
+        n_after = 0  # the neurons that go on to the next round
         for c in range(0, n_ready, 4):
             last = min(c + 4, n_ready) - 1  # (a short last group repeats its last neuron)
             b = (ready[c], ready[min(c + 1, last)], ready[min(c + 2, last)], ready[min(c + 3, last)])
@@ -699,6 +700,8 @@ def _step_neurons(
                     t_end[i] = t + s
                 if not abs(u1 - u) <= DU_MAX and s > MIN_SUBSTEP:  # ln I_mem changes too fast: halve the step
                     caps[i] = 0.5 * s
+                    after[n_after] = i
+                    n_after += 1
                     continue
                 log_th = logs[0, i]
                 if u1 < log_th:
@@ -707,6 +710,9 @@ def _step_neurons(
                         state[k + 1, i] = y4[q][k]
                     t_now[i] = t_end[i]
                     caps[i] = min(2.0 * caps[i], h)
+                    if t_end[i] < t1:  # (at t1 the neuron is done: its input spikes are all before t1)
+                        after[n_after] = i
+                        n_after += 1
                     continue
                 # a spike inside this sub-step: locate it, then dynamics.reset
                 p = soma(tab, i)
@@ -729,8 +735,10 @@ def _step_neurons(
                 t_now[i] = t
                 for k in range(5):
                     state[k + 1, i] = y[k]
-        active, ready = ready, active
-        n_active = n_ready
+                after[n_after] = i
+                n_after += 1
+        active, after = after, active
+        n_active = n_after
     return spk_i, spk_t, log_t, log_y
 
 
@@ -890,7 +898,7 @@ def run_kernel(
     lag = np.zeros(n, np.int64)  # whole steps whose decay a neuron still owes (refractory, without input)
     work = (  # per-neuron scratch of _step_neurons
         np.empty(n), np.empty(n, np.int64), np.empty(n), np.empty(n), np.zeros(n, np.bool_),
-        np.empty(n, np.int64), np.empty(n, np.int64), lag,
+        np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64), lag,
     )
 
     n_rec = record.shape[0]
