@@ -311,6 +311,7 @@ def _axpy4(u: Any, a: Any, k: Any) -> Any:
 
 @_jit
 def _half4(s: Any) -> Any:
+    """Half of each of 4 step lengths."""
     return (0.5 * s[0], 0.5 * s[1], 0.5 * s[2], 0.5 * s[3])
 
 
@@ -349,18 +350,6 @@ def _shorten(s: float, k1: float) -> float:
     if abs(k1) * s > DU_MAX and s > MIN_SUBSTEP:
         return max(0.9 * DU_MAX / abs(k1), MIN_SUBSTEP)
     return s
-
-
-@_jit
-def _currents(state: np.ndarray, i: int) -> Any:
-    """(ahp, AMPA, NMDA, GABA_A, GABA_B) of neuron ``i``: rows 1-5 of ``state``."""
-    return (state[1, i], state[2, i], state[3, i], state[4, i], state[5, i])
-
-
-@_jit
-def _row(a: np.ndarray, i: int) -> Any:
-    """The 5 entries of row ``i`` of an (n, 5) array, as a tuple."""
-    return (a[i, 0], a[i, 1], a[i, 2], a[i, 3], a[i, 4])
 
 
 @_jit_inline
