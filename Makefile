@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -e '.[dev]'
-	$(BIN)/python -m dynapse_edu.fast   # compile the fast engine once (about 20 s), cached on disk
+	$(BIN)/python -m dynapse_edu.engines.fast   # compile the fast engine once (about 20 s), cached on disk
 	touch $(STAMP)
 
 book: $(STAMP)
@@ -29,7 +29,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest --nbval-lax --nbval-sanitize-with book/sanitize.cfg book/ --ignore=book/assignments -p no:cacheprovider
 
 demo: $(STAMP)
-	$(BIN)/python -m dynapse_edu.demo --out build/part1.png
+	$(BIN)/python -m dynapse_edu.course.demo --out build/part1.png
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -48,7 +48,7 @@ spice-report: $(STAMP)
 
 # student and instructor versions of every assignment, each instructor version run top to bottom
 assignments: $(STAMP)
-	$(BIN)/python -m dynapse_edu.assign generate book/assignments --out build/assignments --execute
+	$(BIN)/python -m dynapse_edu.course.assign generate book/assignments --out build/assignments --execute
 
 clean:
 	rm -rf $(VENV) build _build .pytest_cache

@@ -15,7 +15,7 @@ independent 20 Hz Poisson inputs, drawn like the file's). Monitors: spike
 times only.
 
 Prints and writes (``--json``) the machine, the wall time split into build
-(workload -> :class:`~dynapse_edu.network.Network`) and run (the integrator,
+(workload -> :class:`~dynapse_edu.core.network.Network`) and run (the integrator,
 including any compilation on a first run), total output spikes and the
 per-neuron spike counts. Accuracy next to the speed (after the timed runs):
 core 0 for ``--check-core`` S seconds (default 0.05) with both integrators,
@@ -37,11 +37,11 @@ from pathlib import Path
 
 import numpy as np
 
-from dynapse_edu.dynamics import NeuronTable
-from dynapse_edu.network import Network, Projection
-from dynapse_edu.params import Params
-from dynapse_edu.result import Record
-from dynapse_edu.simulate import simulate
+from dynapse_edu.core.dynamics import NeuronTable
+from dynapse_edu.core.network import Network, Projection
+from dynapse_edu.core.params import Params
+from dynapse_edu.core.result import Record
+from dynapse_edu.engines.registry import simulate
 
 NEURONS_PER_CORE = 256
 DEFAULT_WORKLOAD = Path(__file__).resolve().parents[2] / "shared" / "reference" / "fullchip_example.npz"
@@ -125,7 +125,7 @@ def run(net: Network, duration: float, method: str, step: float | None = None, t
     """Run with spike monitors only; the fast engine's step and threads can be given."""
     record = Record(dt=None, neurons=(), at_spikes=False)
     if method == "fast" and (step is not None or threads is not None):
-        from dynapse_edu.fast import DEFAULT_STEP, run_fast
+        from dynapse_edu.engines.fast import DEFAULT_STEP, run_fast
 
         return run_fast(net, duration, record, step=step or DEFAULT_STEP, threads=threads)
     return simulate(net, duration, method, record)
@@ -161,11 +161,11 @@ def check_core(w: dict, seconds: float, step: float | None) -> dict:
 
 
 def check_part1(step: float | None) -> dict:
+    from dynapse_edu.engines.registry import METHODS
     from dynapse_edu.experiments import part1
-    from dynapse_edu.simulate import METHODS
 
     if step is not None:
-        from dynapse_edu.fast import run_fast
+        from dynapse_edu.engines.fast import run_fast
 
         METHODS["fast_step"] = functools.partial(run_fast, step=step)
     ref = part1(dt=None).spike_times[0]
@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--json", help="write the figures to this JSON file")
     ap.add_argument("--chips", type=int, default=1, help="1 = one chip, 4 = a board (4096 neurons)")
     ap.add_argument("--duration", type=float, help="simulated time in s (default: the workload's)")
-    ap.add_argument("--step", type=float, help="fast engine step in s (default: dynapse_edu.fast.DEFAULT_STEP, 100e-6)")
+    ap.add_argument("--step", type=float, help="fast engine step in s (default: dynapse_edu.engines.fast.DEFAULT_STEP, 100e-6)")
     ap.add_argument("--threads", type=int, help="fast engine threads (default: one per core)")
     ap.add_argument("--repeat", type=int, default=1, help="run this many times in this process (warm timings)")
     ap.add_argument("--check-core", type=float, default=0.05, metavar="S",

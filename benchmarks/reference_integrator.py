@@ -18,11 +18,11 @@ import time
 import numpy as np
 
 from dynapse_edu import PoissonGenerator, experiments
-from dynapse_edu.dynamics import NeuronTable
-from dynapse_edu.network import Network, Projection
-from dynapse_edu.params import Params
-from dynapse_edu.reference import run_reference
-from dynapse_edu.result import Record
+from dynapse_edu.core.dynamics import NeuronTable
+from dynapse_edu.core.network import Network, Projection
+from dynapse_edu.core.params import Params
+from dynapse_edu.core.result import Record
+from dynapse_edu.engines.reference import run_reference
 
 
 def part1() -> tuple[float, int]:

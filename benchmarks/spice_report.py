@@ -1,6 +1,6 @@
 """Transistor level vs behavioural model: the measured figures of issue 5.
 
-Runs every comparison of :mod:`dynapse_edu.compare` (ngspice through PySpice),
+Runs every comparison of :mod:`dynapse_edu.spice.compare` (ngspice through PySpice),
 prints the agreement (ratios model / ngspice) and the time each took, and
 writes one figure with all panels.
 
@@ -25,8 +25,9 @@ matplotlib.use("Agg")
 def main(argv: list[str] | None = None) -> int:
     import matplotlib.pyplot as plt
 
-    from dynapse_edu import calibration as cal
-    from dynapse_edu import compare, spice
+    from dynapse_edu import spice
+    from dynapse_edu.spice import calibration as cal
+    from dynapse_edu.spice import compare
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="build/spice_report.png", help="figure file (PNG)")

@@ -1,8 +1,8 @@
 """The standard experiments of the course, one function each.
 
 Each builds a small chip, runs it and returns numbers (or a full
-:class:`~dynapse_edu.result.Result`). Every one takes ``params`` (a
-:class:`~dynapse_edu.params.Params` or a dict of overrides of the defaults)
+:class:`~dynapse_edu.core.result.Result`). Every one takes ``params`` (a
+:class:`~dynapse_edu.core.params.Params` or a dict of overrides of the defaults)
 and ``method`` (the integrator: ``"reference"`` by default).
 
 * :func:`synapse_kernel`: the current of one synapse after one input spike.
@@ -21,13 +21,13 @@ from collections.abc import Mapping
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .chip import Chip
+from .core.params import Params, resolve
+from .core.result import Result
+from .core.synapse import SYNAPSE_TYPES, synapse_index, synapse_key
 from .errors import ParameterError
-from .inputs import PoissonGenerator, RegularGenerator, SpikeGenerator
-from .mismatch import Mismatch
-from .params import Params, resolve
-from .result import Result
-from .synapse import SYNAPSE_TYPES, synapse_index, synapse_key
+from .hardware.chip import Chip
+from .hardware.inputs import PoissonGenerator, RegularGenerator, SpikeGenerator
+from .hardware.mismatch import Mismatch
 
 ParamsLike = Params | Mapping[str, float] | None
 

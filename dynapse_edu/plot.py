@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 from numpy.typing import ArrayLike
 
-from .result import Result
+from .core.result import Result
 
 
 def _axes(ax: Axes | None) -> Axes:

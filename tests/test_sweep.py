@@ -9,11 +9,11 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from dynapse_edu.dynamics import NeuronTable
+from dynapse_edu.core.dynamics import NeuronTable
+from dynapse_edu.core.network import Network, Projection
+from dynapse_edu.core.params import Params
+from dynapse_edu.core.result import Record
 from dynapse_edu.errors import ParameterError
-from dynapse_edu.network import Network, Projection
-from dynapse_edu.params import Params
-from dynapse_edu.result import Record
 from dynapse_edu.sweep import Failed, SweepPointError, grid_points, sweep
 
 
@@ -31,7 +31,7 @@ def fails_on_two(a: int, b: int = 0) -> int:
 
 def output_rate(I_tau_mem: float, weight: float, duration: float = 0.2) -> float:
     """Output rate (Hz) of one neuron driven at 200 Hz through AMPA, with the fast engine."""
-    from dynapse_edu.fast import run_fast
+    from dynapse_edu.engines.fast import run_fast
 
     times = np.arange(0, duration, 5e-3)
     table = NeuronTable.from_params(Params(I_tau_mem=I_tau_mem), 1)

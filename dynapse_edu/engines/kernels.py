@@ -1,0 +1,1005 @@
+r"""Compiled kernels of the fast engine (:mod:`dynapse_edu.engines.fast`).
+
+No physics is written here. The soma equations are the functions of
+:mod:`dynapse_edu.core.neuron` (:func:`~dynapse_edu.core.neuron.soma_input`,
+:func:`~dynapse_edu.core.neuron.leak_sum`, :func:`~dynapse_edu.core.neuron.membrane_derivative`,
+...), compiled by numba from *their own bytecode* (:func:`_compile_physics`):
+the substitutions are ``scipy.special.expit``, which numba cannot compile,
+by the same logistic function written with one ``exp``, and ``np.asarray`` /
+``np.maximum`` by their scalar forms (no 0-d array per call). The synapse and
+adaptation currents obey the linear decay of :func:`dynapse_edu.core.synapse.dpi_decay`
+(``dI/dt = -I / tau`` down to the floor I0), whose exact solution
+``max(I exp(-t / tau), I0)`` is what :func:`_decay` applies; input jumps are
+the ``jump_syn * weight`` of :func:`dynapse_edu.core.dynamics.deliver_spikes` and the
+output spike is :func:`dynapse_edu.core.dynamics.reset`. ``tests/test_fast.py``
+checks the compiled right-hand side against :func:`dynapse_edu.core.dynamics.derivatives`
+to rounding error.
+
+Without numba the same functions run as plain Python (correct, slow: for
+small networks only).
+
+The scheme (one neuron, one step)
+---------------------------------
+Time advances on a fixed grid of step ``h``. Inside a step each neuron is
+integrated on its own, cut into sub-steps at the exact times of its input
+spikes and of the end of its refractory period:
+
+* synapse and adaptation currents decay exactly, ``I <- max(I e^{-s/tau}, I0)``,
+  so their values are exact at every time, whatever ``h``;
+* the membrane is integrated in the log domain, ``u = ln I_mem`` (the DPI's
+  capacitor voltage up to a factor ``U_T / kappa``), with the classical
+  4-stage Runge-Kutta scheme; the synaptic currents at the stage times are
+  the exact ones. A step is shortened where ``u`` changes fast: to
+  0.9 :data:`DU_MAX` / |du/dt| when its first stage predicts a change of
+  ``u`` by more than :data:`DU_MAX` (before the other three stages are
+  computed), and halved and retried when the step still changes ``u`` by more
+  than that; each neuron keeps its step length from one grid step to the next
+  and doubles it after each accepted sub-step, up to ``h`` (where a strong
+  input makes the membrane leave its
+  exponential rise within microseconds). In ``u`` the exponential growth of a DPI from rest
+  (``I_mem`` well below ``I_g``: ``I_mem ~ e^{lambda t}``, lambda up to
+  1/(16 us) under strong input) is a straight line, which the step follows
+  without error; that is why a 50 us step gives spike times within about
+  4 us of a tight reference, and the default 100 us step within 30 us of
+  the default one (``benchmarks/README.md``);
+* a threshold crossing inside a sub-step is located on ``u(t) - ln I_th``,
+  each trial point re-integrated from the sub-step's start: first the root of
+  the parabola through the sub-step's ends with its initial slope, then Newton
+  steps on the secant of the last two trials inside the bracket (Illinois
+  regula falsi where they leave it), to :data:`CROSSING_TOL` = 100 ns (about
+  1.5 trials per spike);
+* spikes of neurons onto neurons (recurrent connections) reach their
+  targets at their exact times: after a step in which neurons spiked, the
+  targets start the step again from their saved state, with the spikes
+  merged into their input events, until the step's spikes no longer change
+  (to 2 :data:`CROSSING_TOL`; at most :data:`MAX_REDO` passes, usually 2).
+
+How the work is laid out (none of it changes a result)
+-------------------------------------------------------
+* the membrane sub-steps of four neurons are computed side by side
+  (:func:`_free_steps4`): each stage of one neuron is a chain of dependent
+  exponentials and divisions, four independent chains keep the processor
+  busy; a neuron's arithmetic is the same whatever its three neighbours
+  (``tests/test_fast.py`` renumbers the neurons and compares bit for bit);
+* so a grid step runs in rounds (:func:`_step_neurons`): every neuron goes to
+  the start of its next membrane sub-step, the sub-steps are computed four at
+  a time, each is taken, refused (too large a change) or cut at a spike;
+* a neuron refractory all step long without input is not touched: its
+  currents decay later in one go, ``max(I e^{-k h / tau}, I0)`` over the
+  ``k`` steps it was left alone (:func:`_settle`), exact as the stepwise decay;
+* the functions of one membrane sub-step are pasted into their caller by
+  numba (:func:`_jit_inline`); the hot loop is one function, because numba
+  counts references (atomically) to every array passed to a function it
+  does not inline.
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import math
+import types
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..core import neuron
+
+try:  # numba is optional: without it the kernels run as plain Python (slow)
+    import numba
+
+    HAVE_NUMBA = True
+except ImportError:  # pragma: no cover - exercised in a subprocess test without numba
+    numba = None
+    HAVE_NUMBA = False
+
+
+def _physics_hash() -> str:
+    """A short hash of the code compiled into the kernels: :mod:`dynapse_edu.core.neuron` and this file."""
+    digest = hashlib.sha256(Path(neuron.__file__).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+#: Salt of the compiled kernels' cache names: a change of neuron.py (or of this file) gives new names.
+PHYSICS_HASH = _physics_hash()
+
+
+#: Floating-point liberties LLVM may take in the kernels (about 5 % faster): reciprocals, fused
+#: multiply-add, reassociation, approximate functions, no signed zeros. NaN and infinities keep their
+#: IEEE meaning (no "nnan", "ninf"): the kernels compare with -inf and test for NaN.
+FASTMATH = {"arcp", "contract", "reassoc", "afn", "nsz"}
+
+
+def _jit(f: Any) -> Any:
+    """Compile ``f`` with numba (or return it unchanged without numba).
+
+    The compiled code releases the GIL (``nogil``: independent groups of
+    neurons run in threads) and is cached on disk (numba ``cache=True``: a cold process
+    loads it in a fraction of a second instead of compiling for several).
+    numba invalidates a cache when the function's own file changes, not when
+    a function it calls from another file does; the kernels inline the soma
+    functions of :mod:`dynapse_edu.core.neuron` (compiled with substitutions made
+    here), so every cached name carries :data:`PHYSICS_HASH`, a hash of
+    ``neuron.py`` and of this file: edit either and the kernels are compiled
+    afresh, never loaded stale.
+    """
+    if not HAVE_NUMBA:
+        return f
+    f.__qualname__ = f"{f.__qualname__}_{PHYSICS_HASH}"
+    return numba.njit(f, error_model="numpy", nogil=True, cache=True, fastmath=FASTMATH)
+
+
+def _jit_inline(f: Any) -> Any:
+    """:func:`_jit`, and numba pastes the function into its callers (``inline="always"``).
+
+    For the membrane step of four neurons and the functions it calls: taken
+    as calls they pass about 130 floats through the stack each time (10 % of
+    the run time of a chip); pasted in, they stay in registers. (Only for
+    functions without array arguments: numba counts references to the arrays
+    a pasted function receives, which costs more than the call.)
+    """
+    if not HAVE_NUMBA:
+        return f
+    f.__qualname__ = f"{f.__qualname__}_{PHYSICS_HASH}"
+    return numba.njit(f, error_model="numpy", nogil=True, cache=True, fastmath=FASTMATH, inline="always")
+
+
+#: The per-neuron parameters the soma functions of :mod:`dynapse_edu.core.neuron` read.
+SOMA_FIELDS: tuple[str, ...] = (
+    "I0", "I_const", "I_nmda_thr", "I_pfb_gain", "I_pfb_th", "I_pfb_norm", "I_tau_mem", "alpha_mem", "tau_mem",
+)
+Soma = collections.namedtuple("Soma", SOMA_FIELDS)
+
+#: Spike times are located to this precision, s (10 ns costs 5 % more for nothing: the step's own error is
+#: microseconds).
+CROSSING_TOL = 1e-7
+#: Largest change of ln I_mem in one membrane step: a step whose first stage predicts more is
+#: shortened before the other stages, a step that changes it more is halved (and retried), down
+#: to :data:`MIN_SUBSTEP`. Under a strong input the membrane leaves its exponential
+#: rise within microseconds; this keeps those spikes accurate (benchmarks/README.md: 1 nA .. 1 uA
+#: base weights within 3.6 us of the reference; 1 gave 3.3 us for 11 % more work, 3 gave 8.1 us).
+DU_MAX = 2.0
+#: Shortest membrane sub-step, s.
+MIN_SUBSTEP = 1e-8
+#: Most passes over the targets of one step's recurrent spikes (each pass takes in the spikes of the last).
+MAX_REDO = 100
+
+#: Every per-neuron array the kernel reads (rows of :class:`~dynapse_edu.core.dynamics.NeuronTable`).
+TABLE_FIELDS: tuple[str, ...] = SOMA_FIELDS + ("I_th", "I_reset", "t_ref", "tau_ahp", "jump_ahp", "tau_syn")
+Table = collections.namedtuple("Table", TABLE_FIELDS)
+
+
+@_jit
+def _expit(x: float) -> float:
+    """The logistic function 1 / (1 + e^-x) of a float, never overflowing (as scipy.special.expit)."""
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+@_jit
+def _asarray(x: float) -> float:
+    """np.asarray of a float, for compiled scalar code: the float itself (numba would allocate a 0-d array)."""
+    return x
+
+
+@_jit
+def _maximum(a: float, b: float) -> float:
+    """np.maximum of two floats."""
+    return a if a >= b else b
+
+
+#: What ``np`` means inside the compiled soma functions: the three numpy functions they call, on floats.
+_scalar_np = types.ModuleType("dynapse_edu.engines.kernels.scalar_numpy")
+_scalar_np.asarray = _asarray
+_scalar_np.maximum = _maximum
+
+
+#: The functions of :mod:`dynapse_edu.core.neuron` the fast engine compiles, callees first.
+PHYSICS: tuple[str, ...] = (
+    "floor", "positive_feedback", "nmda_gate", "soma_input", "leak_sum", "membrane_derivative",
+)
+
+
+def _compile_physics() -> dict[str, Any]:
+    """Compile the soma functions of :mod:`dynapse_edu.core.neuron` from their own bytecode.
+
+    Each function is rebuilt with the same code object and a copy of its
+    module's globals in which its callees are the compiled versions,
+    ``expit`` is :func:`_expit` and ``np.asarray`` / ``np.maximum`` are their
+    scalar forms (:data:`_scalar_np`); numba then compiles that. Nothing is
+    retyped.
+    """
+    env = dict(vars(neuron))
+    env["expit"] = _expit
+    env["np"] = _scalar_np
+    compiled = {}
+    for name in PHYSICS:
+        f = getattr(neuron, name)
+        clone = types.FunctionType(f.__code__, env, f.__name__, f.__defaults__, f.__closure__)
+        clone.__doc__ = f.__doc__
+        compiled[name] = _jit(clone)
+        env[name] = compiled[name]
+    return compiled
+
+
+_PHYS = _compile_physics()
+_floor = _PHYS["floor"]
+_soma_input = _PHYS["soma_input"]
+_leak_sum = _PHYS["leak_sum"]
+_membrane_derivative = _PHYS["membrane_derivative"]
+
+
+
+@_jit
+def soma(tab: Any, i: int) -> Any:
+    """The soma parameters of neuron ``i`` as a :data:`Soma` tuple of floats."""
+    return Soma(
+        tab.I0[i], tab.I_const[i], tab.I_nmda_thr[i], tab.I_pfb_gain[i], tab.I_pfb_th[i],
+        tab.I_pfb_norm[i], tab.I_tau_mem[i], tab.alpha_mem[i], tab.tau_mem[i],
+    )
+
+
+@_jit_inline
+def membrane_rate(I_mem: float, I_ahp: float, ampa: float, nmda: float, gaba_a: float, gaba_b: float, p: Any) -> float:
+    """dI_mem/dt of one neuron, in A/s: the MEM row of :func:`dynapse_edu.core.dynamics.derivatives`, compiled."""
+    I_mem = _floor(I_mem, p.I0)
+    I_in, _ = _soma_input(I_mem, (ampa, nmda, gaba_a, gaba_b), p)
+    I_sum = _leak_sum(I_mem, I_ahp, gaba_a, p)
+    return _membrane_derivative(I_mem, I_in, I_sum, p)
+
+
+@_jit
+def _decay(I: float, factor: float, I0: float) -> float:
+    """Exact solution of dI/dt = -I / tau held at the floor I0, after a time s: factor = exp(-s / tau)."""
+    return max(I * factor, I0)
+
+
+@_jit_inline
+def _log_rate(u: float, I_ahp: float, a: float, n: float, ga: float, gb: float, p: Any) -> float:
+    """du/dt with u = ln I_mem; the leakage floor holds u at ln I0 while the rate points down.
+
+    A trial stage of a far too long step can reach absurd u: I_mem is capped
+    at 1 A there (no overflow; such a step changes u by far more than
+    :data:`DU_MAX` and is halved).
+    """
+    I_mem = math.exp(min(u, 0.0))
+    r = membrane_rate(I_mem, I_ahp, a, n, ga, gb, p) / max(I_mem, p.I0)
+    if I_mem <= p.I0 and r < 0.0:
+        return 0.0
+    return r
+
+
+@_jit
+def membrane_step(u: float, s: float, y0: Any, ym: Any, y1: Any, p: Any, log_I0: float) -> float:
+    """One RK4 step of length ``s`` of u = ln I_mem, with the exact currents ``y`` = (ahp, 4 synapses).
+
+    ``y0``, ``ym``, ``y1`` hold the adaptation and synapse currents at the start,
+    middle and end of the step (exact: they decay in closed form).
+    """
+    return membrane_step_from(u, _log_rate(u, y0[0], y0[1], y0[2], y0[3], y0[4], p), s, ym, y1, p, log_I0)
+
+
+@_jit
+def membrane_step_from(u: float, k1: float, s: float, ym: Any, y1: Any, p: Any, log_I0: float) -> float:
+    """:func:`membrane_step` given its first stage ``k1`` = du/dt at the start (computed to choose ``s``)."""
+    k2 = _log_rate(u + 0.5 * s * k1, ym[0], ym[1], ym[2], ym[3], ym[4], p)
+    k3 = _log_rate(u + 0.5 * s * k2, ym[0], ym[1], ym[2], ym[3], ym[4], p)
+    k4 = _log_rate(u + s * k3, y1[0], y1[1], y1[2], y1[3], y1[4], p)
+    return max(u + s * (k1 + 2.0 * k2 + 2.0 * k3 + k4) / 6.0, log_I0)
+
+
+@_jit_inline
+def _rates4(u: Any, y: Any, p: Any) -> Any:
+    """:func:`_log_rate` of 4 neurons at once (independent chains the processor overlaps)."""
+    return (
+        _log_rate(u[0], y[0][0], y[0][1], y[0][2], y[0][3], y[0][4], p[0]),
+        _log_rate(u[1], y[1][0], y[1][1], y[1][2], y[1][3], y[1][4], p[1]),
+        _log_rate(u[2], y[2][0], y[2][1], y[2][2], y[2][3], y[2][4], p[2]),
+        _log_rate(u[3], y[3][0], y[3][1], y[3][2], y[3][3], y[3][4], p[3]),
+    )
+
+
+@_jit
+def _axpy4(u: Any, a: Any, k: Any) -> Any:
+    """u + a k, lane by lane."""
+    return (u[0] + a[0] * k[0], u[1] + a[1] * k[1], u[2] + a[2] * k[2], u[3] + a[3] * k[3])
+
+
+@_jit
+def _half4(s: Any) -> Any:
+    """Half of each of 4 step lengths."""
+    return (0.5 * s[0], 0.5 * s[1], 0.5 * s[2], 0.5 * s[3])
+
+
+@_jit
+def membrane_step4(u: Any, s: Any, y0: Any, ym: Any, y1: Any, p: Any, log_I0: Any) -> Any:
+    """:func:`membrane_step` of 4 neurons (step lengths ``s``), stage by stage: the same arithmetic, bit for bit.
+
+    A stage of one neuron is a chain of dependent divisions and exponentials;
+    four independent chains side by side run about twice as fast.
+    """
+    return membrane_step4_from(u, _rates4(u, y0, p), s, ym, y1, p, log_I0)
+
+
+@_jit_inline
+def membrane_step4_from(u: Any, k1: Any, s: Any, ym: Any, y1: Any, p: Any, log_I0: Any) -> Any:
+    """:func:`membrane_step4` given its first stage ``k1`` (as :func:`membrane_step_from`)."""
+    k2 = _rates4(_axpy4(u, _half4(s), k1), ym, p)
+    k3 = _rates4(_axpy4(u, _half4(s), k2), ym, p)
+    k4 = _rates4(_axpy4(u, s, k3), y1, p)
+    return (
+        max(u[0] + s[0] * (k1[0] + 2.0 * k2[0] + 2.0 * k3[0] + k4[0]) / 6.0, log_I0[0]),
+        max(u[1] + s[1] * (k1[1] + 2.0 * k2[1] + 2.0 * k3[1] + k4[1]) / 6.0, log_I0[1]),
+        max(u[2] + s[2] * (k1[2] + 2.0 * k2[2] + 2.0 * k3[2] + k4[2]) / 6.0, log_I0[2]),
+        max(u[3] + s[3] * (k1[3] + 2.0 * k2[3] + 2.0 * k3[3] + k4[3]) / 6.0, log_I0[3]),
+    )
+
+
+@_jit
+def _shorten(s: float, k1: float) -> float:
+    """The length of a free sub-step proposed as ``s``: shorter if its first stage ``k1`` predicts too large a change.
+
+    Where ``|k1| s`` exceeds :data:`DU_MAX` the step becomes
+    0.9 ``DU_MAX / |k1|`` (at least :data:`MIN_SUBSTEP`), before the other
+    three stages are computed.
+    """
+    if abs(k1) * s > DU_MAX and s > MIN_SUBSTEP:
+        return max(0.9 * DU_MAX / abs(k1), MIN_SUBSTEP)
+    return s
+
+
+@_jit_inline
+def _lane_ends(s: float, whole: bool, y: Any, taus: Any, full: Any, half: Any, I0: float) -> Any:
+    """The currents at the middle and at the end of a free sub-step ``s`` (exact decay).
+
+    A whole grid step uses the decay factors computed once (``full``,
+    ``half``); any other length computes them.
+    """
+    if whole:
+        f_full, f_half = full, half
+    else:
+        f_half = _factors(0.5 * s, taus, y, I0)
+        f_full = _squares(f_half)
+    return _scaled(y, f_half, I0), _scaled(y, f_full, I0)
+
+
+@_jit_inline
+def _free_steps4(
+    p: Any, u0: Any, y0: Any, s_try: Any, whole: Any, taus: Any, full: Any, half: Any, log_I0: Any
+) -> Any:
+    """One RK4 sub-step of the membrane of 4 free (not refractory) neurons, side by side.
+
+    Lane ``q`` holds one neuron: its soma parameters ``p[q]``, ln I_mem
+    ``u0[q]``, currents ``y0[q]`` (ahp, 4 synapses), the proposed length
+    ``s_try[q]`` (``whole[q]``: the whole grid step), the time constants,
+    the decay factors of a whole and half grid step (5 each) and ln I0. The
+    step is shortened by :func:`_shorten` where needed. Returns the lengths
+    taken, ln I_mem and the currents at their ends, and the first stages. A lane's arithmetic
+    does not depend on the other lanes nor on its position: a neuron's result
+    does not depend on its company.
+    """
+    k1 = _rates4(u0, y0, p)
+    s = (_shorten(s_try[0], k1[0]), _shorten(s_try[1], k1[1]), _shorten(s_try[2], k1[2]), _shorten(s_try[3], k1[3]))
+    e0 = _lane_ends(s[0], whole[0] and s[0] == s_try[0], y0[0], taus[0], full[0], half[0], p[0].I0)
+    e1 = _lane_ends(s[1], whole[1] and s[1] == s_try[1], y0[1], taus[1], full[1], half[1], p[1].I0)
+    e2 = _lane_ends(s[2], whole[2] and s[2] == s_try[2], y0[2], taus[2], full[2], half[2], p[2].I0)
+    e3 = _lane_ends(s[3], whole[3] and s[3] == s_try[3], y0[3], taus[3], full[3], half[3], p[3].I0)
+    ym = (e0[0], e1[0], e2[0], e3[0])
+    y1 = (e0[1], e1[1], e2[1], e3[1])
+    return s, membrane_step4_from(u0, k1, s, ym, y1, p, log_I0), y1, k1
+
+
+@_jit
+def _currents(state: np.ndarray, i: int) -> Any:
+    """(ahp, AMPA, NMDA, GABA_A, GABA_B) of neuron ``i``: rows 1-5 of ``state``."""
+    return (state[1, i], state[2, i], state[3, i], state[4, i], state[5, i])
+
+
+@_jit
+def _row(a: np.ndarray, i: int) -> Any:
+    """The 5 entries of row ``i`` of an (n, 5) array, as a tuple."""
+    return (a[i, 0], a[i, 1], a[i, 2], a[i, 3], a[i, 4])
+
+
+@_jit
+def _scaled(y: Any, f: Any, I0: float) -> Any:
+    """(ahp, 4 synapses) after exact decay by the factors ``f`` = exp(-s / tau) each."""
+    return (
+        _decay(y[0], f[0], I0), _decay(y[1], f[1], I0), _decay(y[2], f[2], I0),
+        _decay(y[3], f[3], I0), _decay(y[4], f[4], I0),
+    )
+
+
+@_jit
+def _factor(s: float, tau: float, I: float, I0: float) -> float:
+    """exp(-s / tau), or 1 when the current sits at the floor I0 (where any factor leaves it at I0)."""
+    return math.exp(-s / tau) if I > I0 else 1.0
+
+
+@_jit
+def _factors(s: float, taus: Any, y: Any, I0: float) -> Any:
+    """The decay factors exp(-s / tau) of the adaptation and the 4 synapses (``y``) over a time ``s``."""
+    return (
+        _factor(s, taus[0], y[0], I0), _factor(s, taus[1], y[1], I0), _factor(s, taus[2], y[2], I0),
+        _factor(s, taus[3], y[3], I0), _factor(s, taus[4], y[4], I0),
+    )
+
+
+@_jit
+def _squares(f: Any) -> Any:
+    """Squares of decay factors: exp(-s / (2 tau)) -> exp(-s / tau), the factors of twice the time."""
+    return (f[0] * f[0], f[1] * f[1], f[2] * f[2], f[3] * f[3], f[4] * f[4])
+
+
+@_jit
+def _advance(u: float, y: Any, s: float, taus: Any, p: Any, log_I0: float) -> float:
+    """ln I_mem after a sub-step of length ``s`` of the free membrane, from (u, y)."""
+    f = _factors(0.5 * s, taus, y, p.I0)
+    ym = _scaled(y, f, p.I0)
+    y1 = _scaled(y, _squares(f), p.I0)
+    return membrane_step(u, s, y, ym, y1, p, log_I0)
+
+
+@_jit
+def _crossing(
+    u: float, k1: float, y: Any, s_hi: float, u_hi: float, log_th: float, taus: Any, p: Any, log_I0: float
+) -> float:
+    """Time after the sub-step's start at which u reaches ln I_th, to :data:`CROSSING_TOL`.
+
+    ``u`` and ``k1`` = du/dt are the start of the sub-step, ``u_hi`` >= ln I_th
+    its end after ``s_hi``. Each trial point is integrated from the start
+    (:func:`_advance`). The first trial is the root of the parabola through
+    the two ends with the slope ``k1``; the next ones Newton steps on the
+    secant of the last two trials, kept inside the bracket (else Illinois
+    regula falsi). Done when the Newton correction is below a quarter of
+    the tolerance (the corrected time is returned) or when the bracket is
+    narrower than the tolerance (its upper end is returned).
+    """
+    s_lo, g_lo, g_hi = 0.0, u - log_th, u_hi - log_th
+    c = (g_hi - g_lo - k1 * s_hi) / (s_hi * s_hi)  # the parabola g_lo + k1 s + c s^2
+    disc = k1 * k1 - 4.0 * c * g_lo
+    s = -2.0 * g_lo / (k1 + math.sqrt(disc)) if disc >= 0.0 and k1 + math.sqrt(disc) > 0.0 else -1.0
+    slope = k1 + 2.0 * c * s
+    s_prev, g_prev = -1.0, 0.0
+    side = 0
+    for _ in range(60):
+        if s_hi - s_lo <= CROSSING_TOL:
+            break
+        if not (s_lo < s < s_hi):
+            s = (s_lo * g_hi - s_hi * g_lo) / (g_hi - g_lo)
+            if not (s_lo < s < s_hi):
+                s = 0.5 * (s_lo + s_hi)
+            slope = (g_hi - g_lo) / (s_hi - s_lo)
+        g = _advance(u, y, s, taus, p, log_I0) - log_th
+        if s_prev >= 0.0 and s != s_prev:
+            slope = (g - g_prev) / (s - s_prev)
+        if slope > 0.0 and abs(g) <= 0.25 * CROSSING_TOL * slope:
+            return s - g / slope
+        if g >= 0.0:
+            s_hi, g_hi = s, g
+            if side == 1:
+                g_lo *= 0.5
+            side = 1
+        else:
+            s_lo, g_lo = s, g
+            if side == -1:
+                g_hi *= 0.5
+            side = -1
+        s_prev, g_prev = s, g
+        s = s - g / slope if slope > 0.0 else -1.0
+    return s_hi
+
+
+@_jit
+def _grow(a: np.ndarray, need: int) -> np.ndarray:
+    """``a`` (1-D) itself if it has ``need`` entries, else a copy twice as long."""
+    if a.shape[0] >= need:
+        return a
+    b = np.empty(max(need, 2 * a.shape[0]), a.dtype)
+    b[: a.shape[0]] = a
+    return b
+
+
+@_jit
+def _grow_rows(a: np.ndarray, need: int) -> np.ndarray:
+    """``a`` (2-D) itself if it has ``need`` rows, else a copy with twice the rows."""
+    if a.shape[0] >= need:
+        return a
+    b = np.empty((max(need, 2 * a.shape[0]), a.shape[1]), a.dtype)
+    b[: a.shape[0]] = a
+    return b
+
+
+@_jit
+def _log(log_t: np.ndarray, log_y: np.ndarray, counts: np.ndarray, t: float, I_mem: float, y: Any) -> None:
+    """Append one event sample (t, I_mem, ahp, 4 synapses) to the event log (``counts[1]`` entries; room made)."""
+    n_log = counts[1]
+    log_t[n_log] = t
+    log_y[n_log, 0] = I_mem
+    for k in range(5):
+        log_y[n_log, k + 1] = y[k]
+    counts[1] = n_log + 1
+
+
+@_jit
+def _settle(state: np.ndarray, i: int, lag: np.ndarray, taus: np.ndarray, h: float, I0: float) -> None:
+    """The exact decay of neuron i's currents over the ``lag[i]`` whole steps it was left alone (refractory).
+
+    ``max(I e^{-k h / tau}, I0)``: the same as ``k`` steps of ``max(I e^{-h / tau}, I0)``.
+    """
+    k = lag[i]
+    for c in range(5):
+        I = state[c + 1, i]
+        if I > I0:
+            state[c + 1, i] = max(I * math.exp(-(k * h) / taus[i, c]), I0)
+    lag[i] = 0
+
+
+@_jit
+def _step_neurons(
+    t0: float, t1: float, h: float, u_mem: np.ndarray, state: np.ndarray, tab: Any, logs: np.ndarray,
+    taus: np.ndarray, full: np.ndarray, half: np.ndarray, refr_until: np.ndarray, head: np.ndarray,
+    ev_t: np.ndarray, ev_syn: np.ndarray, ev_jump: np.ndarray, ev_next: np.ndarray, spk_i: np.ndarray,
+    spk_t: np.ndarray, event_neuron: int, log_t: np.ndarray, log_y: np.ndarray, counts: np.ndarray,
+    neurons: np.ndarray, caps: np.ndarray, work: Any,
+) -> tuple:
+    """Integrate the ``neurons`` (indices) from t0 to t1, in place.
+
+    Each neuron is integrated on its own, in sub-steps cut at its input spikes
+    and at the end of its refractory period, but the membrane sub-steps of
+    four neurons are computed side by side (:func:`_free_steps4`). This goes in
+    rounds; in each round
+
+    1. every neuron not yet at ``t1`` goes to the start of its next membrane
+       sub-step: it takes its input spikes at their times
+       (:func:`dynamics.deliver_spikes`) and, while refractory (the membrane
+       held), its currents decay exactly; the next sub-step ends at its next
+       input spike, at ``t1`` or ``caps[i]`` later, whichever comes first;
+    2. these sub-steps are computed, four neurons at a time;
+    3. each is taken or refused: refused if it changes ln I_mem by more than
+       :data:`DU_MAX` (the next try is half as long); taken if the membrane
+       stays below threshold (the next may be twice as long, up to ``h``);
+       else the spike is located inside it (:func:`_crossing`) and the neuron
+       is reset (:func:`dynamics.reset`).
+
+    Neurons refractory all step long without input only decay, later, in one
+    go: ``lag[i]`` counts such steps (:func:`_settle`). ``u_mem`` holds
+    ln I_mem (the membrane row of ``state`` is not used here), rows 1-5 of
+    ``state`` the adaptation and synapse currents; ``logs`` holds ln I_th and
+    ln I0 per neuron; ``head[i]`` is the first of neuron i's input events in
+    this step (linked by ``ev_next``); ``work`` holds per-neuron scratch
+    arrays. Returns the (possibly grown) spike and event-log buffers;
+    ``counts`` holds their lengths.
+
+    (Everything is written out in this one function on purpose: numba counts
+    references to every array passed to a function it does not inline,
+    an atomic operation each, which would cost more than the arithmetic.)
+    """
+    t_now, e_now, t_end, s_try, is_whole, active, ready, after, lag = work
+    whole_step = abs((t1 - t0) - h) <= 1e-9 * h
+    # the neurons to integrate: all but those refractory all step long without input, whose currents
+    # decay later, in one go (written without branches: which neurons are refractory is unpredictable)
+    n_active = 0
+    for i in neurons:
+        busy = (head[i] >= 0) | (refr_until[i] < t1) | (i == event_neuron) | (not whole_step)
+        active[n_active] = i
+        n_active += busy
+        lag[i] += not busy
+    for a in range(n_active):
+        i = active[a]
+        if lag[i] > 0:
+            _settle(state, i, lag, taus, h, tab.I0[i])
+        t_now[i] = t0
+        e_now[i] = head[i]
+    while n_active > 0:
+        # room for one spike per neuron and round, and for the event samples of the recorded neuron
+        spk_i = _grow(spk_i, counts[0] + n_active)
+        spk_t = _grow(spk_t, counts[0] + n_active)
+        if event_neuron >= 0 and t_now[event_neuron] < t1:
+            need = counts[1] + 2
+            e = e_now[event_neuron]
+            while e >= 0:
+                need += 2
+                e = ev_next[e]
+            log_t = _grow(log_t, need)
+            log_y = _grow_rows(log_y, need)
+        # --- 1. each neuron to the start of its next membrane sub-step (or to t1) ---------------
+        n_ready = 0
+        for a in range(n_active):
+            i = active[a]
+            t = t_now[i]
+            e = e_now[i]
+            y = _currents(state, i)
+            I0 = tab.I0[i]
+            logged = i == event_neuron
+            while True:
+                if e >= 0 and ev_t[e] <= t:  # the input spikes at time t: dynamics.deliver_spikes
+                    if logged:
+                        _log(log_t, log_y, counts, t, math.exp(u_mem[i]), y)
+                    j0, j1, j2, j3 = y[1], y[2], y[3], y[4]
+                    while e >= 0 and ev_t[e] <= t:
+                        k = ev_syn[e]
+                        if k == 0:
+                            j0 += ev_jump[e]
+                        elif k == 1:
+                            j1 += ev_jump[e]
+                        elif k == 2:
+                            j2 += ev_jump[e]
+                        else:
+                            j3 += ev_jump[e]
+                        e = ev_next[e]
+                    y = (y[0], j0, j1, j2, j3)
+                    if logged:
+                        _log(log_t, log_y, counts, t, math.exp(u_mem[i]), y)
+                if t >= t1:
+                    break
+                tb = t1
+                if e >= 0 and ev_t[e] < tb:
+                    tb = ev_t[e]
+                if t < refr_until[i] < tb:
+                    tb = refr_until[i]
+                s = tb - t
+                whole = t == t0 and tb == t1 and abs(s - h) <= 1e-9 * h  # a whole grid step: decay factors known
+                if refr_until[i] > t:  # refractory: the membrane is held, the currents decay exactly
+                    y = _scaled(y, _row(full, i) if whole else _factors(s, _row(taus, i), y, I0), I0)
+                    t = tb
+                    continue
+                if s > caps[i] * (1.0 + 1e-9):  # (a whole step may exceed h by rounding)
+                    tb = t + caps[i]
+                    whole = False
+                t_end[i] = tb
+                s_try[i] = tb - t
+                is_whole[i] = whole
+                ready[n_ready] = i
+                n_ready += 1
+                break
+            t_now[i] = t
+            e_now[i] = e
+            for k in range(5):
+                state[k + 1, i] = y[k]
+        # --- 2. their membrane sub-steps, four neurons side by side ----------------------------
+        n_after = 0  # the neurons that go on to the next round
+        for c in range(0, n_ready, 4):
+            last = min(c + 4, n_ready) - 1  # (a short last group repeats its last neuron)
+            b = (ready[c], ready[min(c + 1, last)], ready[min(c + 2, last)], ready[min(c + 3, last)])
+            s4, u4, y4, k4 = _free_steps4(
+                (soma(tab, b[0]), soma(tab, b[1]), soma(tab, b[2]), soma(tab, b[3])),
+                (u_mem[b[0]], u_mem[b[1]], u_mem[b[2]], u_mem[b[3]]),
+                (_currents(state, b[0]), _currents(state, b[1]), _currents(state, b[2]), _currents(state, b[3])),
+                (s_try[b[0]], s_try[b[1]], s_try[b[2]], s_try[b[3]]),
+                (is_whole[b[0]], is_whole[b[1]], is_whole[b[2]], is_whole[b[3]]),
+                (_row(taus, b[0]), _row(taus, b[1]), _row(taus, b[2]), _row(taus, b[3])),
+                (_row(full, b[0]), _row(full, b[1]), _row(full, b[2]), _row(full, b[3])),
+                (_row(half, b[0]), _row(half, b[1]), _row(half, b[2]), _row(half, b[3])),
+                (logs[1, b[0]], logs[1, b[1]], logs[1, b[2]], logs[1, b[3]]),
+            )
+            # --- 3. each sub-step taken, refused, or cut at a spike ----------------------------
+            for q in range(last - c + 1):
+                i = b[q]
+                s = s4[q]
+                u = u_mem[i]
+                u1 = u4[q]
+                t = t_now[i]
+                if s != s_try[i]:  # shortened from its first stage: the neuron keeps the shorter length
+                    caps[i] = s
+                    t_end[i] = t + s
+                if not abs(u1 - u) <= DU_MAX and s > MIN_SUBSTEP:  # ln I_mem changes too fast: halve the step
+                    caps[i] = 0.5 * s
+                    after[n_after] = i
+                    n_after += 1
+                    continue
+                log_th = logs[0, i]
+                if u1 < log_th:
+                    u_mem[i] = u1
+                    for k in range(5):
+                        state[k + 1, i] = y4[q][k]
+                    t_now[i] = t_end[i]
+                    caps[i] = min(2.0 * caps[i], h)
+                    if t_end[i] < t1:  # (at t1 the neuron is done: its input spikes are all before t1)
+                        after[n_after] = i
+                        n_after += 1
+                    continue
+                # a spike inside this sub-step: locate it, then dynamics.reset
+                p = soma(tab, i)
+                y = _currents(state, i)
+                tau_i = _row(taus, i)
+                s_sp = _crossing(u, k4[q], y, s, u1, log_th, tau_i, p, logs[1, i])
+                y = _scaled(y, _factors(s_sp, tau_i, y, p.I0), p.I0)
+                t = t + s_sp
+                if i == event_neuron:
+                    _log(log_t, log_y, counts, t, tab.I_th[i], y)
+                u_mem[i] = math.log(tab.I_reset[i])
+                y = (max(y[0], p.I0) + tab.jump_ahp[i], y[1], y[2], y[3], y[4])
+                refr_until[i] = t + tab.t_ref[i]
+                caps[i] = h
+                spk_i[counts[0]] = i
+                spk_t[counts[0]] = t
+                counts[0] += 1
+                if i == event_neuron:
+                    _log(log_t, log_y, counts, t, tab.I_reset[i], y)
+                t_now[i] = t
+                for k in range(5):
+                    state[k + 1, i] = y[k]
+                after[n_after] = i
+                n_after += 1
+        active, after = after, active
+        n_active = n_after
+    return spk_i, spk_t, log_t, log_y
+
+
+@_jit
+def _same_spikes(a_i: np.ndarray, a_t: np.ndarray, b_i: np.ndarray, b_t: np.ndarray) -> bool:
+    """Whether two lists of spikes (neuron, time) hold the same spikes, times equal to 2 CROSSING_TOL."""
+    if a_i.size != b_i.size:
+        return False
+    oa = np.argsort(a_i, kind="mergesort")  # each neuron's spikes stay in time order
+    ob = np.argsort(b_i, kind="mergesort")
+    for q in range(a_i.size):
+        if a_i[oa[q]] != b_i[ob[q]] or abs(a_t[oa[q]] - b_t[ob[q]]) > 2.0 * CROSSING_TOL:
+            return False
+    return True
+
+
+@_jit
+def _merge_events(
+    redo: np.ndarray, spk_src: np.ndarray, spk_time: np.ndarray, rec_ptr: np.ndarray, rec_post: np.ndarray,
+    rec_syn: np.ndarray, rec_jump: np.ndarray, head: np.ndarray, head2: np.ndarray, n_ev: int, ev_t: np.ndarray,
+    ev_syn: np.ndarray, ev_jump: np.ndarray, ev_next: np.ndarray,
+) -> tuple:
+    """Event lists (``head2``) of the neurons ``redo``: their input events and this step's recurrent spikes.
+
+    The recurrent spike of neuron ``src`` at ``t`` reaches each target at
+    ``t`` (the reference's order: reset, then delivery). The merged lists are
+    written after the ``n_ev`` input events of the step, in time order.
+    """
+    # the recurrent events (target, time, synapse, jump), grouped by target, each group in time order
+    m = 0
+    for q in range(spk_src.size):
+        m += rec_ptr[spk_src[q] + 1] - rec_ptr[spk_src[q]]
+    r_post = np.empty(m, np.int64)
+    r_t = np.empty(m)
+    r_syn = np.empty(m, np.int64)
+    r_jump = np.empty(m)
+    m = 0
+    for q in range(spk_src.size):
+        for c in range(rec_ptr[spk_src[q]], rec_ptr[spk_src[q] + 1]):
+            r_post[m], r_t[m], r_syn[m], r_jump[m] = rec_post[c], spk_time[q], rec_syn[c], rec_jump[c]
+            m += 1
+    by_time = np.argsort(r_t, kind="mergesort")
+    order = by_time[np.argsort(r_post[by_time], kind="mergesort")]
+    posts = r_post[order]
+    total = n_ev + m
+    for j in redo:
+        e = head[j]
+        while e >= 0:
+            total += 1
+            e = ev_next[e]
+    ev_t, ev_syn = _grow(ev_t, total), _grow(ev_syn, total)
+    ev_jump, ev_next = _grow(ev_jump, total), _grow(ev_next, total)
+    w = n_ev
+    for j in redo:
+        head2[j] = -1
+        last = -1
+        e = head[j]
+        qi = np.searchsorted(posts, j, side="left")
+        q_end = np.searchsorted(posts, j, side="right")
+        while e >= 0 or qi < q_end:  # merge two lists in time order: inputs of j, recurrent spikes onto j
+            if qi < q_end and (e < 0 or r_t[order[qi]] < ev_t[e]):
+                o = order[qi]
+                ev_t[w], ev_syn[w], ev_jump[w] = r_t[o], r_syn[o], r_jump[o]
+                qi += 1
+            else:
+                ev_t[w], ev_syn[w], ev_jump[w] = ev_t[e], ev_syn[e], ev_jump[e]
+                e = ev_next[e]
+            ev_next[w] = -1
+            if last < 0:
+                head2[j] = w
+            else:
+                ev_next[last] = w
+            last = w
+            w += 1
+    return ev_t, ev_syn, ev_jump, ev_next
+
+
+@_jit
+def run_kernel(
+    state: np.ndarray,
+    tab: Any,
+    h: float,
+    n_steps: int,
+    duration: float,
+    in_src: np.ndarray,
+    in_t: np.ndarray,
+    ext_ptr: np.ndarray,
+    ext_post: np.ndarray,
+    ext_syn: np.ndarray,
+    ext_jump: np.ndarray,
+    rec_ptr: np.ndarray,
+    rec_post: np.ndarray,
+    rec_syn: np.ndarray,
+    rec_jump: np.ndarray,
+    sample_every: int,
+    record: np.ndarray,
+    samples: np.ndarray,
+    event_neuron: int,
+) -> tuple:
+    """Integrate ``state`` (6, N) in place from 0 to ``duration``.
+
+    Input spikes ``in_src``/``in_t`` (sorted by time) reach neurons through
+    the CSR projection ``ext_*`` (``ext_jump`` = current added, A); output
+    spikes through ``rec_*``. Every ``sample_every`` steps the state of the
+    neurons ``record`` is written to ``samples`` (T, 6, n_rec) (row 0 = t = 0).
+    If ``event_neuron`` >= 0, that neuron is also sampled just before and
+    after each of its input and output spikes.
+
+    Returns spike neuron indices, spike times (each neuron's in time order), event-sample
+    times and event-sample states (k, 6).
+    """
+    n = state.shape[1]
+    # per-neuron constants: time constants, decay factors of a whole and a half step
+    taus = np.empty((n, 5))
+    full = np.empty((n, 5))
+    half = np.empty((n, 5))
+    for i in range(n):
+        taus[i, 0] = tab.tau_ahp[i]
+        for k in range(4):
+            taus[i, k + 1] = tab.tau_syn[k, i]
+        for k in range(5):
+            full[i, k] = math.exp(-h / taus[i, k])
+            half[i, k] = math.exp(-0.5 * h / taus[i, k])
+    refr_until = np.full(n, -np.inf)
+    caps = np.full(n, h)  # per neuron, the longest membrane sub-step to try next (h, or less where u changes fast)
+    u_mem = np.empty(n)  # the membrane in the log domain, ln I_mem
+    logs = np.empty((2, n))  # ln I_th, ln I0
+    for i in range(n):
+        u_mem[i] = math.log(max(state[0, i], tab.I0[i]))
+        logs[0, i] = math.log(tab.I_th[i])
+        logs[1, i] = math.log(tab.I0[i])
+    # the input events of one step, as one linked list per neuron (in time order)
+    ev_t = np.empty(64)
+    ev_syn = np.empty(64, np.int64)
+    ev_jump = np.empty(64)
+    ev_next = np.empty(64, np.int64)
+    head = np.full(n, -1, np.int64)
+    tail = np.full(n, -1, np.int64)
+    touched = np.empty(n, np.int64)
+
+    spk_i = np.empty(1024, np.int64)
+    spk_t = np.empty(1024)
+    log_t = np.empty(64)
+    log_y = np.empty((64, 6))
+    counts = np.zeros(2, np.int64)  # spikes, event samples
+    all_neurons = np.arange(n)
+    recurrent = rec_ptr[n] > 0
+    n_keep = n if recurrent else 0  # the start-of-step copies are needed only with recurrent connections
+    u0 = np.empty(n_keep)
+    s0 = np.empty((6, n_keep))
+    r0 = np.empty(n_keep)
+    c0 = np.empty(n_keep)
+    l0 = np.empty(n_keep, np.int64)
+    log0 = 0
+    dirty = np.zeros(n_keep, np.bool_)
+    head2 = np.full(n_keep, -1, np.int64)
+    lag = np.zeros(n, np.int64)  # whole steps whose decay a neuron still owes (refractory, without input)
+    work = (  # per-neuron scratch of _step_neurons
+        np.empty(n), np.empty(n, np.int64), np.empty(n), np.empty(n), np.zeros(n, np.bool_),
+        np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64), lag,
+    )
+
+    n_rec = record.shape[0]
+    if samples.shape[0] > 0:
+        for r in range(n_rec):
+            for row in range(6):
+                samples[0, row, r] = state[row, record[r]]
+    k_in = 0
+    n_in = in_t.shape[0]
+    for step in range(n_steps):
+        t0 = step * h
+        t1 = min((step + 1) * h, duration)
+        # --- gather the input spikes of [t0, t1) ---------------------------------
+        n_ev = 0
+        n_touched = 0
+        while k_in < n_in and in_t[k_in] < t1:
+            src = in_src[k_in]
+            need = n_ev + ext_ptr[src + 1] - ext_ptr[src]
+            ev_t, ev_syn, ev_jump, ev_next = (
+                _grow(ev_t, need), _grow(ev_syn, need), _grow(ev_jump, need), _grow(ev_next, need)
+            )
+            for c in range(ext_ptr[src], ext_ptr[src + 1]):
+                j = ext_post[c]
+                ev_t[n_ev] = in_t[k_in]
+                ev_syn[n_ev] = ext_syn[c]
+                ev_jump[n_ev] = ext_jump[c]
+                ev_next[n_ev] = -1
+                if head[j] < 0:
+                    head[j] = n_ev
+                    touched[n_touched] = j
+                    n_touched += 1
+                else:
+                    ev_next[tail[j]] = n_ev
+                tail[j] = n_ev
+                n_ev += 1
+            k_in += 1
+        first_spike = counts[0]
+        if recurrent:  # the state at t0, to integrate again the targets of this step's spikes
+            u0[:] = u_mem
+            s0[:] = state
+            r0[:] = refr_until
+            c0[:] = caps
+            l0[:] = lag
+            log0 = counts[1]
+        # --- every neuron, on its own, from t0 to t1 -------------------------------
+        spk_i, spk_t, log_t, log_y = _step_neurons(
+            t0, t1, h, u_mem, state, tab, logs, taus, full, half, refr_until, head, ev_t, ev_syn, ev_jump, ev_next,
+            spk_i, spk_t, event_neuron, log_t, log_y, counts, all_neurons, caps, work,
+        )
+        # --- spikes onto neurons, at their exact times: integrate the targets again ---
+        used_i = np.empty(0, np.int64)  # the spikes whose events the targets have received
+        used_t = np.empty(0)
+        for _ in range(MAX_REDO):
+            if not recurrent or counts[0] == first_spike and used_i.size == 0:
+                break
+            now_i = spk_i[first_spike : counts[0]].copy()
+            now_t = spk_t[first_spike : counts[0]].copy()
+            if _same_spikes(now_i, now_t, used_i, used_t):
+                break  # every target integrated with the spikes that happened: consistent
+            # the targets of the old and the new spikes start the step again
+            dirty[:] = False
+            for src in np.concatenate((now_i, used_i)):
+                for c in range(rec_ptr[src], rec_ptr[src + 1]):
+                    dirty[rec_post[c]] = True
+            redo = np.flatnonzero(dirty)
+            keep = 0
+            for q in range(first_spike, counts[0]):
+                if not dirty[spk_i[q]]:
+                    spk_i[first_spike + keep] = spk_i[q]
+                    spk_t[first_spike + keep] = spk_t[q]
+                    keep += 1
+            counts[0] = first_spike + keep
+            for j in redo:
+                u_mem[j] = u0[j]
+                state[:, j] = s0[:, j]
+                refr_until[j] = r0[j]
+                caps[j] = c0[j]
+                lag[j] = l0[j]
+                if j == event_neuron:
+                    counts[1] = log0
+            ev_t, ev_syn, ev_jump, ev_next = _merge_events(
+                redo, now_i, now_t, rec_ptr, rec_post, rec_syn, rec_jump, head, head2, n_ev, ev_t, ev_syn,
+                ev_jump, ev_next,
+            )
+            spk_i, spk_t, log_t, log_y = _step_neurons(
+                t0, t1, h, u_mem, state, tab, logs, taus, full, half, refr_until, head2, ev_t, ev_syn, ev_jump,
+                ev_next, spk_i, spk_t, event_neuron, log_t, log_y, counts, redo, caps, work,
+            )
+            used_i, used_t = now_i, now_t
+        for q in range(n_touched):
+            head[touched[q]] = -1
+        if sample_every > 0 and (step + 1) % sample_every == 0:
+            row_s = (step + 1) // sample_every
+            if row_s < samples.shape[0]:
+                for r in range(n_rec):
+                    j = record[r]
+                    samples[row_s, 0, r] = math.exp(u_mem[j])
+                    for c in range(5):  # (with the decay a refractory neuron still owes, state left as it is)
+                        I = state[c + 1, j]
+                        if lag[j] > 0 and I > tab.I0[j]:
+                            I = max(I * math.exp(-(lag[j] * h) / taus[j, c]), tab.I0[j])
+                        samples[row_s, c + 1, r] = I
+    for i in range(n):
+        state[0, i] = math.exp(u_mem[i])
+        if lag[i] > 0:
+            _settle(state, i, lag, taus, h, tab.I0[i])
+    return spk_i[: counts[0]], spk_t[: counts[0]], log_t[: counts[1]], log_y[: counts[1]]
+
+
+def as_table(table: Any) -> Table:
+    """The kernel's view of a :class:`~dynapse_edu.core.dynamics.NeuronTable`: contiguous float arrays."""
+    return Table(*(np.ascontiguousarray(getattr(table, name), dtype=float) for name in TABLE_FIELDS))
+
+
+__all__ = ["HAVE_NUMBA", "SOMA_FIELDS", "Soma", "Table", "membrane_rate", "membrane_step", "run_kernel", "as_table"]

@@ -1,0 +1,25 @@
+"""The chip as it really is: cores, shared biases, the bias generator, routing memory, mismatch.
+
+* :mod:`~dynapse_edu.hardware.chip`, :mod:`~dynapse_edu.hardware.board`: the API
+  (``get_neurons``, ``add_connection``, ``set_bias``, ``run``);
+* :mod:`~dynapse_edu.hardware.biasgen`: 25 coarse/fine biases per core and the model parameters they set;
+* :mod:`~dynapse_edu.hardware.bank`: one core's bias bank;
+* :mod:`~dynapse_edu.hardware.routing`: CAM and SRAM rules;
+* :mod:`~dynapse_edu.hardware.inputs`: input spike generators, with the FPGA's limits;
+* :mod:`~dynapse_edu.hardware.mismatch`: seeded device mismatch;
+* :mod:`~dynapse_edu.hardware.config`: configurations saved as JSON.
+
+Hardware imports the core and the engines, never plotting, widgets or ngspice.
+"""
+
+from __future__ import annotations
+
+from .board import Board
+from .chip import Chip, Connection, Population
+from .inputs import CosineRateGenerator, PoissonGenerator, RegularGenerator, SpikeGenerator, SpikeSource
+from .mismatch import Mismatch
+
+__all__ = [
+    "Board", "Chip", "Connection", "Population", "CosineRateGenerator", "PoissonGenerator", "RegularGenerator",
+    "SpikeGenerator", "SpikeSource", "Mismatch",
+]

@@ -1,0 +1,474 @@
+r"""From transistors to the behavioural model: kappa, I0, Ut and the DPI/neuron parameters.
+
+The behavioural equations of :mod:`dynapse_edu.core.synapse` and
+:mod:`dynapse_edu.core.neuron` assume ideal weak-inversion transistors,
+
+.. math:: I_d = I_0\, e^{\kappa V_{gs}/U_T} \left(1 - e^{-V_{ds}/U_T}\right)
+
+(source on the bulk). This module measures what the model card
+``circuits/models/generic018.lib`` really gives, with ngspice DC sweeps of
+``circuits/mosfet_tb-dc.cir`` (:func:`extract_transistor`):
+
+* :math:`\kappa/U_T`: the slope of :math:`\ln I_d` vs :math:`V_{gs}` in weak inversion,
+* :math:`U_T`: from the :math:`(1 - e^{-V_{ds}/U_T})` rise of the output curve,
+* :math:`I_0`: the weak-inversion line extrapolated to :math:`V_{gs} = 0` (W = L = 1 um).
+
+It then reads the bias currents of a netlist on replica transistors (the
+devices the chip's bias generator feeds) and turns them into a
+:class:`~dynapse_edu.core.params.Params` for the behavioural model
+(:func:`dpi_params`, :func:`neuron_params`): the time constants from C and
+:math:`I_\tau` (Chicca et al. 2014 eq. 5), the gains :math:`I_g/I_\tau`, the jump
+of one input pulse of finite width (:func:`dpi_charge`, the exact solution of
+the DPI equation under constant input, after Bartolozzi & Indiveri 2007),
+the refractory period and the feedback current.
+
+One choice to know: the core uses one mean kappa, (kappa_n + kappa_p) / 2, in
+every time constant (as the original simulator does), while a DPI made of
+pFETs has :math:`\tau = C U_T / (\kappa_p I_\tau)`. The calibration passes the
+measured kappas on and folds the difference into an *effective*
+capacitance so that the behavioural time constant equals the circuit's
+(:func:`effective_capacitance`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy.optimize import brentq
+
+from ..core.params import Params, resolve
+from ..core.synapse import dpi_tau, synapse_key
+from ..errors import ParameterError
+from . import ngspice
+
+TRANSISTOR_TB = "mosfet_tb-dc.cir"
+
+
+# --- transistors -----------------------------------------------------------------
+def weak_inversion_fit(vgs: ArrayLike, i_d: ArrayLike, lo: float = 1e-13, hi: float = 1e-9) -> tuple[float, float]:
+    """Straight-line fit of ln(Id) vs Vgs where lo <= Id <= hi (A): returns (slope in 1/V, Id at Vgs = 0 in A).
+
+    The slope is kappa / Ut. The window (0.1 pA .. 1 nA for a 1 um / 1 um
+    device) lies well inside weak inversion for this process.
+    """
+    vgs, i_d = np.asarray(vgs, float), np.abs(np.asarray(i_d, float))
+    sel = (i_d >= lo) & (i_d <= hi)
+    if sel.sum() < 5:
+        raise ParameterError(f"fewer than 5 points with {lo:g} A <= Id <= {hi:g} A; sweep a wider Vgs range")
+    slope, intercept = np.polyfit(vgs[sel], np.log(i_d[sel]), 1)
+    return float(slope), float(np.exp(intercept))
+
+
+def exponential_decades(vgs: ArrayLike, i_d: ArrayLike, tolerance: float = 0.1) -> float:
+    """Over how many decades of Id the local slope d ln(Id)/dVgs stays within ``tolerance`` of its weak-inversion value.
+
+    A measure of how wide the exponential (weak-inversion) region of a model card is.
+    """
+    vgs, i_d = np.asarray(vgs, float), np.abs(np.asarray(i_d, float))
+    slope, _ = weak_inversion_fit(vgs, i_d)
+    local = np.gradient(np.log(i_d), vgs)
+    ok = np.abs(local / slope - 1) <= tolerance
+    # the longest run of consecutive points on the line
+    best, start = (0, 0), None
+    for k, good in enumerate(np.append(ok, False)):
+        if good and start is None:
+            start = k
+        elif not good and start is not None:
+            if k - start > best[1] - best[0]:
+                best = (start, k)
+            start = None
+    if best[1] - best[0] < 2:
+        return 0.0
+    run = i_d[best[0] : best[1]]
+    return float(np.log10(run.max() / run.min()))
+
+
+def fit_ut(vds: ArrayLike, i_d: ArrayLike) -> float:
+    """Thermal voltage (V) from an output curve in weak inversion: Id = Isat (1 - exp(-Vds / Ut)) (1 + g Vds).
+
+    Least squares over Ut, Isat and the output conductance term g. Give
+    Vds up to about 4 Ut (0.1 V): further out, drain-induced barrier lowering
+    bends the curve and the fit underestimates Ut (22 mV instead of 26 mV
+    over 0..0.3 V with generic018.lib).
+    """
+    from scipy.optimize import curve_fit
+
+    vds, i_d = np.asarray(vds, float), np.abs(np.asarray(i_d, float))
+    sel = vds > 0
+
+    def model(v: np.ndarray, isat: float, ut: float, g: float) -> np.ndarray:
+        return isat * (1 - np.exp(-v / ut)) * (1 + g * v)
+
+    scale = float(i_d[sel][-1])
+    (_, ut, _), _ = curve_fit(model, vds[sel], i_d[sel] / scale, p0=(1.0, 0.026, 0.0))
+    return float(ut)
+
+
+@dataclass(frozen=True)
+class TransistorFit:
+    """Weak-inversion parameters of the model card, measured by ngspice DC sweeps.
+
+    ``kappa_n``, ``kappa_p`` (dimensionless), ``I0_n``, ``I0_p`` (A, for
+    W = L = 1 um at Vgs = 0, Vds = 0.9 V), ``Ut`` (V, mean of the two
+    output-curve fits ``Ut_n``, ``Ut_p``), ``decades_n``, ``decades_p`` (width
+    of the exponential region), ``kappa_n_body``: kappa of an nFET whose
+    source sits ``vsb`` volts above its bulk (body effect: the DPI synapse's
+    differential pair works there), and the sweep itself: ``vgs`` (V),
+    ``id_n``, ``id_p`` (A).
+    """
+
+    kappa_n: float
+    kappa_p: float
+    I0_n: float
+    I0_p: float
+    Ut: float
+    Ut_n: float
+    Ut_p: float
+    decades_n: float
+    decades_p: float
+    kappa_n_body: float
+    vsb: float
+    vgs: np.ndarray
+    id_n: np.ndarray
+    id_p: np.ndarray
+
+    def summary(self) -> str:
+        """One line per quantity, for reports."""
+        return (
+            f"kappa_n = {self.kappa_n:.3f}, kappa_p = {self.kappa_p:.3f}, "
+            f"I0_n = {self.I0_n * 1e12:.3f} pA, I0_p = {self.I0_p * 1e12:.3f} pA, "
+            f"Ut = {self.Ut * 1e3:.2f} mV (n {self.Ut_n * 1e3:.2f}, p {self.Ut_p * 1e3:.2f}), "
+            f"exponential over {self.decades_n:.1f} (n) / {self.decades_p:.1f} (p) decades, "
+            f"kappa_n = {self.kappa_n_body:.3f} at Vsb = {self.vsb:g} V (body effect)"
+        )
+
+
+def extract_transistor(cache: bool = True) -> TransistorFit:
+    """Measure kappa_n, kappa_p, I0 and Ut of the model card with ``circuits/mosfet_tb-dc.cir``."""
+    sweep = ngspice.run(TRANSISTOR_TB, cache=cache)
+    vgs, id_n, id_p = sweep["v(gn)"], -sweep["i(vdsn)"], -sweep["i(vmp)"]
+    out = ngspice.run(TRANSISTOR_TB, {"vgs": 0.25}, analysis="dc vdsn 0 0.1 0.5m", cache=cache)
+    vds = out["v(dn)"]
+    ut_n, ut_p = fit_ut(vds, -out["i(vdsn)"]), fit_ut(vds, -out["i(vmp)"])
+    ut = (ut_n + ut_p) / 2
+    slope_n, i0_n = weak_inversion_fit(vgs, id_n)
+    slope_p, i0_p = weak_inversion_fit(vgs, id_p)
+    slope_body, _ = weak_inversion_fit(vgs, sweep["i(vmb)"])
+    return TransistorFit(
+        kappa_n=slope_n * ut,
+        kappa_p=slope_p * ut,
+        I0_n=i0_n,
+        I0_p=i0_p,
+        Ut=ut,
+        Ut_n=ut_n,
+        Ut_p=ut_p,
+        decades_n=exponential_decades(vgs, id_n),
+        decades_p=exponential_decades(vgs, id_p),
+        kappa_n_body=slope_body * ut,
+        vsb=float(ngspice.netlist_params(TRANSISTOR_TB)["vsb"]),
+        vgs=vgs,
+        id_n=id_n,
+        id_p=id_p,
+    )
+
+
+# --- the DPI under constant input ----------------------------------------------------
+def dpi_steady_state(I_in: ArrayLike, I_g: float, I_tau: float) -> np.ndarray:
+    """Current a DPI settles at under a constant input I_in (A): I_g (I_in / I_tau - 1).
+
+    From tau (1 + I_g/I) dI/dt = -I - I_g + I_g I_in / I_tau at dI/dt = 0
+    (Bartolozzi & Indiveri 2007). For I >> I_g the gain is I_g / I_tau.
+    """
+    return I_g * (np.asarray(I_in, float) / I_tau - 1.0)
+
+
+def dpi_charge(t: float, I_start: float, I_in: float, I_g: float, I_tau: float, tau: float) -> float:
+    r"""Exact DPI current after charging for ``t`` s under constant input ``I_in`` (A), from ``I_start``.
+
+    Separating variables in :math:`\tau (1 + I_g/I)\,\dot I = A - I`, with the
+    steady state :math:`A = I_g (I_{in}/I_\tau - 1)`, gives
+
+    .. math:: \frac{I_g}{A} \ln\frac{I}{I_s} - \left(1 + \frac{I_g}{A}\right) \ln\frac{A - I}{A - I_s} = \frac{t}{\tau},
+
+    solved here for I. Below :math:`I_g` the DPI is not linear: the current
+    first grows exponentially, which is why a short pulse from rest gives
+    much less than the linear estimate :math:`I_g I_{in} t / (I_\tau \tau)`.
+    """
+    A = float(dpi_steady_state(I_in, I_g, I_tau))
+    if not A > I_start:
+        raise ParameterError(
+            f"input current I_in = {I_in!r} A cannot charge the DPI above I_start = {I_start!r} A "
+            f"(steady state {A!r} A); need I_in > I_tau (1 + I_start / I_g)"
+        )
+    if t <= 0:
+        return float(I_start)
+    r = I_g / A
+
+    def residual(log_gap: float) -> float:
+        current = A - (A - I_start) * math.exp(log_gap)
+        return r * math.log(current / I_start) - (1 + r) * log_gap - t / tau
+
+    # log_gap = ln((A - I)/(A - I_s)) runs from 0 (I = I_s) to -inf (I = A)
+    lo = -1.0
+    while residual(lo) < 0:
+        lo *= 2
+        if lo < -700:
+            return A
+    return float(A - (A - I_start) * math.exp(brentq(residual, lo, 0.0, xtol=1e-14)))
+
+
+def dpi_pulse_response(
+    t: ArrayLike,
+    pulse_starts: ArrayLike,
+    width: float,
+    I_w: float,
+    I_g: float,
+    I_tau: float,
+    tau: float,
+    I_rest: float,
+) -> np.ndarray:
+    """The ideal DPI equation driven by rectangular input pulses, solved exactly at times ``t`` (s).
+
+    During each pulse (``width`` s from each of ``pulse_starts``) the input is
+    I_w and the current follows :func:`dpi_charge`; between pulses it decays
+    as the core's :func:`~dynapse_edu.core.synapse.dpi_kernel` towards ``I_rest``.
+    Unlike the behavioural model's instant jumps, the charge added by a pulse
+    here depends on the current already there: the reference that tells the
+    DPI equation's errors from those of the instant-jump approximation.
+    """
+    from ..core.synapse import dpi_kernel
+
+    t = np.asarray(t, float)
+    starts = np.sort(np.atleast_1d(np.asarray(pulse_starts, float)))
+    out = np.full(t.shape, float(I_rest))
+    current = float(I_rest)
+    for k, start in enumerate(starts):
+        end = start + width
+        during = (t >= start) & (t < end)
+        out[during] = [dpi_charge(x - start, current, I_w, I_g, I_tau, tau) for x in t[during]]
+        current = dpi_charge(width, current, I_w, I_g, I_tau, tau)
+        following = starts[k + 1] if k + 1 < starts.size else np.inf
+        after = (t >= end) & (t < following)
+        out[after] = dpi_kernel(t[after] - end, current - I_rest, tau, I_rest)
+        if np.isfinite(following):
+            current = float(dpi_kernel(following - end, current - I_rest, tau, I_rest))
+    return out
+
+
+# --- the DPI synapse netlist -> Params --------------------------------------------------
+DPI_TB = "dpi_synapse_tb-pulse.cir"
+
+
+@dataclass(frozen=True)
+class DPIBiases:
+    """The DPI synapse's biases as the circuit gets them (replica devices), and what follows.
+
+    ``I_w``, ``I_g``, ``I_tau`` (A) measured on replicas; ``C`` (F) and
+    ``pulse_width`` (s) from the netlist; ``tau`` = C Ut / (kappa_p I_tau) (s),
+    ``alpha`` = I_g / I_tau, ``I_rest`` (A): the output at rest (leakage of the
+    output pFET, the floor I0 of the behavioural model); ``jump`` (A): the
+    rise of one pulse from rest by :func:`dpi_charge`.
+    """
+
+    I_w: float
+    I_g: float
+    I_tau: float
+    C: float
+    pulse_width: float
+    tau: float
+    alpha: float
+    I_rest: float
+    jump: float
+    netlist_params: dict[str, float]
+
+
+def measure_dpi_biases(
+    netlist_params: Mapping[str, float] | None = None, transistor: TransistorFit | None = None, cache: bool = True
+) -> DPIBiases:
+    """Operating point of ``dpi_synapse_tb-pulse.cir``: the bias currents on its replica devices."""
+    tr = transistor or extract_transistor(cache=cache)
+    values = {**ngspice.netlist_params(DPI_TB), **{k.lower(): float(v) for k, v in (netlist_params or {}).items()}}
+    op = ngspice.run(DPI_TB, netlist_params, analysis="op", cache=cache)
+    I_w = float(-op["i(vrw)"][0])
+    I_tau = float(op["i(vrt)"][0])
+    I_g = float(op["i(vrg)"][0])
+    I_rest = float(op["i(vout)"][0])
+    C = float(values["csyn"])
+    tau = float(dpi_tau(C, I_tau, tr.Ut, tr.kappa_p))
+    width = float(values["tpulse"])
+    jump = dpi_charge(width, I_rest, I_w, I_g, I_tau, tau) - I_rest
+    return DPIBiases(I_w, I_g, I_tau, C, width, tau, I_g / I_tau, I_rest, jump, values)
+
+
+def effective_capacitance(C: float, kappa_circuit: float, params: Params) -> float:
+    """Capacitance (F) that gives the core's mean-kappa time constant the circuit's value.
+
+    The core computes tau = C Ut / (kappa I_tau) with kappa = (kappa_n + kappa_p) / 2;
+    a circuit whose output device is of one type has tau = C Ut / (kappa_circuit I_tau).
+    Scaling C by kappa / kappa_circuit keeps I_tau, the real leak current (it also
+    enters the soma's I_sum), and matches tau.
+    """
+    return float(C * params.kappa / kappa_circuit)
+
+
+def dpi_params(
+    biases: DPIBiases,
+    transistor: TransistorFit,
+    synapse: str = "AMPA",
+    base: Params | Mapping[str, float] | None = None,
+) -> Params:
+    """Behavioural parameters of one synapse type from the measured DPI biases.
+
+    Sets I0 (the output's resting leakage), Ut, kappa_n, kappa_p, and for
+    ``synapse``: alpha = I_g/I_tau, I_tau, the effective C that gives the
+    circuit's tau (kappa_p) with the core's mean kappa
+    (:func:`effective_capacitance`), and I_w0 so that one spike of weight 1
+    adds the jump of one pulse of the circuit.
+    """
+    key = synapse_key(synapse)
+    p = resolve(base).replace(
+        I0=biases.I_rest, Ut=transistor.Ut, kappa_n=transistor.kappa_n, kappa_p=transistor.kappa_p
+    )
+    return p.replace(
+        **{
+            f"C_{key}": effective_capacitance(biases.C, transistor.kappa_p, p),
+            f"I_tau_{key}": biases.I_tau,
+            f"alpha_{key}": biases.alpha,
+            f"I_w0_{key}": biases.jump / biases.alpha,
+        }
+    )
+
+
+# --- the neuron netlist -> Params -------------------------------------------------------
+NEURON_TB = "neuron_adexp_tb-fi.cir"
+NEURON_DC_TB = "neuron_adexp_tb-dc.cir"
+#: Width of the behavioural feedback sigmoid relative to I_th. The circuit's
+#: feedback is switched by the threshold comparator, whose output swings over
+#: a few percent of I_th (its gain is set by the Early effect); 5 % is our choice.
+PFB_NORM_FRACTION = 0.05
+
+
+@dataclass(frozen=True)
+class NeuronBiases:
+    """The neuron's biases as its devices get them (replicas of ``neuron_adexp_tb-dc.cir``).
+
+    Currents in A: ``I_tau`` (leak), ``I_g`` (membrane gain), ``I_th``
+    (threshold), ``I_pfb`` (feedback), ``I_ref`` (refractory discharge),
+    ``I_ahw``, ``I_ahg``, ``I_ahtau`` (AHP weight, gain, leak). ``V_sw`` (V):
+    switching voltage of the inverter ending the refractory period;
+    ``t_ref`` = C_ref (Vdd - V_sw) / I_ref (s); ``tau_mem``, ``tau_ahp`` (s) with
+    kappa_n; ``ahp_jump`` (A): the AHP current added by one spike from rest
+    (the AHP DPI charged for t_ref, :func:`dpi_charge`).
+    """
+
+    I_tau: float
+    I_g: float
+    I_th: float
+    I_pfb: float
+    I_ref: float
+    I_ahw: float
+    I_ahg: float
+    I_ahtau: float
+    V_sw: float
+    t_ref: float
+    tau_mem: float
+    tau_ahp: float
+    ahp_jump: float
+    netlist_params: dict[str, float]
+
+
+def measure_neuron_biases(
+    netlist_params: Mapping[str, float] | None = None, transistor: TransistorFit | None = None, cache: bool = True
+) -> NeuronBiases:
+    """Run ``neuron_adexp_tb-dc.cir`` and read the bias currents, V_sw and what follows from them."""
+    tr = transistor or extract_transistor(cache=cache)
+    params = {k: v for k, v in (netlist_params or {}).items() if k.lower() not in ("tstop", "tmax")}
+    values = {**ngspice.netlist_params(NEURON_TB), **{k.lower(): float(v) for k, v in (netlist_params or {}).items()}}
+    dc = ngspice.run(NEURON_DC_TB, params, cache=cache)
+    cur = {name: abs(float(dc[name][0])) for name in dc.names if name.startswith("i(")}
+    v_in, v_out = dc["v(inv_in)"], dc["v(inv_out)"]
+    vdd = values["vdd"]
+    v_sw = float(np.interp(vdd / 2, v_out[::-1], v_in[::-1]))
+    I_ref = cur["i(vrrf)"]
+    t_ref = values["cref"] * (vdd - v_sw) / I_ref
+    I_tau, I_ahtau = cur["i(vrtau)"], cur["i(vrat)"]
+    tau_mem = float(dpi_tau(values["cmem"], I_tau, tr.Ut, tr.kappa_n))
+    tau_ahp = float(dpi_tau(values["cahp"], I_ahtau, tr.Ut, tr.kappa_n))
+    I_ahw, I_ahg = cur["i(vrag)"], cur["i(vrah)"]
+    try:
+        ahp_jump = dpi_charge(t_ref, tr.I0_n, I_ahw, I_ahg, I_ahtau, tau_ahp) - tr.I0_n
+    except ParameterError:  # AHP weight too small to charge its DPI: adaptation off
+        ahp_jump = 0.0
+    return NeuronBiases(
+        I_tau=I_tau,
+        I_g=cur["i(vrg)"],
+        I_th=cur["i(vrth)"],
+        I_pfb=cur["i(vrpf)"],
+        I_ref=I_ref,
+        I_ahw=I_ahw,
+        I_ahg=I_ahg,
+        I_ahtau=I_ahtau,
+        V_sw=v_sw,
+        t_ref=float(t_ref),
+        tau_mem=tau_mem,
+        tau_ahp=tau_ahp,
+        ahp_jump=float(ahp_jump),
+        netlist_params=values,
+    )
+
+
+def neuron_params(
+    biases: NeuronBiases, transistor: TransistorFit, base: Params | Mapping[str, float] | None = None
+) -> Params:
+    """Behavioural soma parameters from the measured neuron biases.
+
+    I0 = I_reset = the nFET leakage I0_n (the reset holds Vmem at ground);
+    C_mem, C_ahp effective (kappa_n circuits, :func:`effective_capacitance`);
+    I_tau_mem, alpha_mem = I_g/I_tau, I_th, t_ref from the refractory circuit,
+    the feedback as a sigmoid centred on I_th (``I_pfb_gain`` = I_pfb,
+    width :data:`PFB_NORM_FRACTION` I_th), the AHP DPI with its jump per spike.
+    """
+    values = biases.netlist_params
+    p = resolve(base).replace(
+        I0=transistor.I0_n, Ut=transistor.Ut, kappa_n=transistor.kappa_n, kappa_p=transistor.kappa_p
+    )
+    ahp_alpha = biases.I_ahg / biases.I_ahtau
+    return p.replace(
+        C_mem=effective_capacitance(values["cmem"], transistor.kappa_n, p),
+        I_tau_mem=biases.I_tau,
+        alpha_mem=biases.I_g / biases.I_tau,
+        I_th=biases.I_th,
+        I_reset=transistor.I0_n,
+        t_ref=biases.t_ref,
+        I_pfb_gain=biases.I_pfb,
+        I_pfb_th=biases.I_th,
+        I_pfb_norm=PFB_NORM_FRACTION * biases.I_th,
+        C_ahp=effective_capacitance(values["cahp"], transistor.kappa_n, p),
+        I_tau_ahp=biases.I_ahtau,
+        alpha_ahp=ahp_alpha,
+        I_w_ahp=max(biases.ahp_jump / ahp_alpha, 1e-15),
+    )
+
+
+__all__ = [
+    "PFB_NORM_FRACTION",
+    "TransistorFit",
+    "extract_transistor",
+    "weak_inversion_fit",
+    "exponential_decades",
+    "fit_ut",
+    "dpi_steady_state",
+    "dpi_charge",
+    "dpi_pulse_response",
+    "DPIBiases",
+    "measure_dpi_biases",
+    "effective_capacitance",
+    "dpi_params",
+    "NeuronBiases",
+    "measure_neuron_biases",
+    "neuron_params",
+]

@@ -1,0 +1,112 @@
+"""The reference integrator against the original simulator's part-1 recording, and its mechanics."""
+
+import numpy as np
+import pytest
+
+from dynapse_edu import Chip, Record, RegularGenerator, SpikeGenerator, experiments
+from dynapse_edu.core.params import Params
+
+
+@pytest.fixture(scope="module")
+def part1_result():
+    return experiments.part1(duration=1.0, dt=1e-4)
+
+
+def test_part1_input_is_the_originals(single_neuron_ref):
+    np.testing.assert_allclose(experiments.part1_input(), single_neuron_ref["in_spike_times"], atol=1e-12)
+
+
+def test_part1_spike_count_within_5_percent(part1_result, single_neuron_ref):
+    ours = part1_result.spike_count[0]
+    theirs = len(single_neuron_ref["out_spike_times"])
+    assert abs(ours - theirs) <= 0.05 * theirs
+
+
+def test_part1_first_ten_spikes_within_half_a_millisecond(part1_result, single_neuron_ref):
+    ours = part1_result.spike_times[0][:10]
+    theirs = single_neuron_ref["out_spike_times"][:10]
+    np.testing.assert_allclose(ours, theirs, atol=0.5e-3)
+
+
+@pytest.mark.parametrize(("ours", "theirs"), [("I_ampa", "Iampa"), ("I_nmda", "Inmda")])
+def test_part1_synapse_traces_agree(part1_result, single_neuron_ref, ours, theirs):
+    """Synaptic currents on the 0.1 ms grid (away from input spikes) agree within 1 % (median)."""
+    ref_t, ref_i = single_neuron_ref["t"], single_neuron_ref[theirs]
+    grid = np.arange(0.0, 0.5, 1e-4)
+    t = part1_result.t
+    first = np.unique(t, return_index=True)[1]  # samples at unique times (the grid has no duplicates)
+    ours_i = np.interp(grid, t[first], part1_result.trace(ours)[first])
+    theirs_i = np.interp(grid, ref_t, ref_i)
+    spikes = single_neuron_ref["in_spike_times"]
+    far = np.min(np.abs(grid[:, None] - spikes[None, :]), axis=1) > 0.2e-3
+    rel = np.abs(ours_i[far] - theirs_i[far]) / theirs_i[far]
+    assert np.median(rel) < 0.01
+
+
+def test_record_grid_and_events():
+    chip = Chip()
+    neuron = chip.get_neurons(1, core=0)
+    chip.add_connection(SpikeGenerator([0, 0], [0.0105, 0.02]), neuron, "AMPA", 1.0)
+    result = chip.run(0.03, dt=1e-3, at_spikes=True)
+    grid = np.arange(31) * 1e-3
+    events = np.array([0.0105, 0.0105, 0.02, 0.02])
+    np.testing.assert_allclose(result.t, np.sort(np.concatenate([grid, events])), atol=1e-12)
+    assert np.all(np.diff(result.t) >= 0)
+    no_events = chip.run(0.03, dt=1e-3, at_spikes=False)
+    np.testing.assert_allclose(no_events.t, grid, atol=1e-12)
+
+
+def test_recurrent_spike_reaches_target_at_the_same_time():
+    chip = Chip(Params(I_const=1e-9))
+    driver = chip.get_neurons(1, core=0)
+    chip.set_bias(1, I_const=0.0)
+    target = chip.get_neurons(1, core=1)
+    chip.add_connection(driver, target, "AMPA", 1.0)
+    result = chip.run(0.05, dt=1e-3, neurons=target)
+    s = result.spike_times[0][0]
+    at = np.flatnonzero(result.t == s)
+    ampa = result.trace("I_ampa", result.index(target.ids[0]))
+    assert at.size == 2
+    assert ampa[at[1]] - ampa[at[0]] == pytest.approx(Params().jump("AMPA"), rel=1e-9)
+    assert result.spike_count[1] == 0  # no core-1 excitation beyond the driver: one synapse is too weak
+
+
+def test_record_subset_and_no_grid():
+    chip = Chip()
+    neurons = chip.get_neurons(4, core=2)
+    chip.add_connection(RegularGenerator(1, 200.0), neurons, "AMPA", 4.0)
+    full = chip.run(0.05, dt=1e-3)
+    part = chip.run(0.05, dt=1e-3, neurons=neurons[1:3])
+    assert part.I_mem.shape[1] == 2
+    np.testing.assert_allclose(part.I_mem, full.I_mem[:, 1:3])
+    for a, b in zip(full.spike_times, part.spike_times, strict=True):
+        np.testing.assert_allclose(a, b)
+    none = chip.run(0.05, dt=None, at_spikes=False)
+    assert none.t.size == 0
+    assert none.spike_count.sum() == full.spike_count.sum()
+
+
+def test_result_accessors():
+    result = experiments.part1(duration=0.2, dt=1e-3)
+    idx, times = result.spikes()
+    assert np.all(np.diff(times) >= 0) and np.all(idx == 0)
+    assert result.rates[0] == pytest.approx(result.spike_count[0] / 0.2)
+    np.testing.assert_allclose(result.isi(0), np.diff(result.spike_times[0]))
+    assert "Result(method='reference'" in repr(result)
+    with pytest.raises(ValueError, match="unknown trace"):
+        result.trace("V_mem")
+    with pytest.raises(ValueError, match="not recorded"):
+        result.trace("I_mem", 3)
+    with pytest.raises(AttributeError, match="traces"):
+        _ = result.I_foo
+
+
+def test_bad_record_and_duration():
+    with pytest.raises(ValueError, match="record dt"):
+        Record(dt=-1.0)
+    chip = Chip()
+    chip.get_neurons(1, core=0)
+    with pytest.raises(ValueError, match=r"duration = -1 s is outside the allowed range"):
+        chip.run(-1)
+    with pytest.raises(ValueError, match="unknown method 'euler'"):
+        chip.run(0.01, method="euler")

@@ -1,0 +1,111 @@
+"""The ngspice wrapper (dynapse_edu.spice) and the netlists of circuits/.
+
+These tests run ngspice for real. In CI (``CI`` set) a missing ngspice is a
+failure; elsewhere the tests skip with the install hint. The result cache is
+a fresh temporary directory for the session, so every run simulates.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import numpy as np
+import pytest
+
+from dynapse_edu.spice import ngspice as spice
+from dynapse_edu.errors import ParameterError
+
+pytestmark = pytest.mark.usefixtures("ngspice")
+
+
+def test_dc_sweep_returns_arrays_and_is_cached():
+    first = spice.run("mosfet_tb-dc.cir")
+    assert not first.cached
+    vgs, i_n = first["v(gn)"], -first["i(vdsn)"]
+    assert vgs.shape == i_n.shape and vgs.size == 501
+    assert np.all(np.diff(i_n) > 0)  # Id grows with Vgs
+    second = spice.run("mosfet_tb-dc.cir")
+    assert second.cached and second.key == first.key
+    np.testing.assert_array_equal(second["i(vdsn)"], first["i(vdsn)"])
+
+
+def test_parameters_change_the_result_and_the_key():
+    low = spice.run("mosfet_tb-dc.cir", {"vds": 0.5}, analysis="op")
+    high = spice.run("mosfet_tb-dc.cir", {"vds": 0.9}, analysis="op")
+    assert low.key != high.key
+    assert low["v(dn)"][0] == pytest.approx(0.5) and high["v(dn)"][0] == pytest.approx(0.9)
+
+
+def test_transient_of_the_dpi_testbench():
+    res = spice.run("dpi_synapse_tb-pulse.cir", {"tstop": 0.03}, cache=False)
+    t, i_syn = res["time"], res["i(vout)"]
+    assert t[-1] == pytest.approx(0.03)
+    before = i_syn[t < 0.0099]
+    assert before.max() < 1e-12  # at rest: only the output's leakage
+    assert i_syn.max() > 20 * before.max()  # the pulse at 10 ms charges the synapse
+
+
+def test_missing_netlist_is_a_clear_error():
+    with pytest.raises(spice.SpiceNetlistError, match="not found"):
+        spice.run("no_such_block.cir")
+
+
+def test_unknown_and_bad_parameters_are_clear_errors():
+    with pytest.raises(ParameterError, match="has no parameter 'i_w'.*iw"):
+        spice.run("dpi_synapse_tb-pulse.cir", {"i_w": 1e-9})
+    with pytest.raises(ParameterError, match="must be finite"):
+        spice.run("dpi_synapse_tb-pulse.cir", {"iw": float("inf")})
+    with pytest.raises(ParameterError, match="must be a number"):
+        spice.run("dpi_synapse_tb-pulse.cir", {"iw": "4n"})
+
+
+def test_rejected_netlist_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad_model.cir"
+    bad.write_text("* unknown model\nm1 d g 0 0 nosuchmodel w=1u l=1u\nvd d 0 1\nvg g 0 1\n.op\n.end\n")
+    with pytest.raises(spice.SpiceNetlistError, match="rejected bad_model.cir"):
+        spice.run(bad, cache=False)
+    # the engine is still usable afterwards
+    assert spice.run("mosfet_tb-dc.cir", analysis="op", cache=False)["v(gn)"][0] == pytest.approx(0.25)
+
+
+def test_non_convergence_names_the_analysis_and_options(tmp_path):
+    bad = tmp_path / "floating.cir"
+    bad.write_text("* current into a capacitor only\ni1 0 n1 1m\nc1 n1 0 1p\n.tran 1u 10u\n.end\n")
+    with pytest.raises(spice.SpiceConvergenceError, match=r"'\.tran 1u 10u' of floating.cir failed.*gmin"):
+        spice.run(bad, cache=False)
+
+
+def test_missing_ngspice_library_says_how_to_install(monkeypatch):
+    monkeypatch.setattr(spice, "_ENGINE", None)
+    monkeypatch.setenv("NGSPICE_LIBRARY_PATH", "/nonexistent/libngspice.so")
+    with pytest.raises(spice.SpiceNotAvailableError, match="apt-get install ngspice libngspice0 libngspice0-dev"):
+        spice.run("mosfet_tb-dc.cir", cache=False)
+    assert not spice.available()
+
+
+def test_spice_numbers():
+    assert spice.spice_number("2p") == pytest.approx(2e-12)
+    assert spice.spice_number("1meg") == pytest.approx(1e6)
+    assert spice.spice_number("50u") == pytest.approx(5e-5)
+    assert spice.spice_number("0.9") == pytest.approx(0.9)
+    with pytest.raises(ValueError):
+        spice.spice_number("{vdd}")
+
+
+DEVICE = re.compile(r"^\s*[mcvieqrdx]\w*\s", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("path", sorted(spice.CIRCUITS_DIR.glob("*.cir")), ids=lambda p: p.name)
+def test_netlists_use_relative_includes_and_comment_every_device(path):
+    lines = path.read_text().splitlines()
+    for line in lines:
+        if line.lower().startswith(".include"):
+            target = line.split()[1]
+            assert not os.path.isabs(target), f"{path.name}: absolute include {target}"
+            assert (path.parent / target).is_file()
+    for k, line in enumerate(lines):
+        if DEVICE.match(line):
+            continued = k + 1 < len(lines) and lines[k + 1].startswith("+")
+            comment = "$" in line or (continued and "$" in lines[k + 1])
+            assert comment, f"{path.name}:{k + 1}: device without a comment: {line.strip()}"
