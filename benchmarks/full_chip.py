@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--json", help="write the figures to this JSON file")
     ap.add_argument("--chips", type=int, default=1, help="1 = one chip, 4 = a board (4096 neurons)")
     ap.add_argument("--duration", type=float, help="simulated time in s (default: the workload's)")
-    ap.add_argument("--step", type=float, help="fast engine step in s (default: dynapse_edu.engines.fast.DEFAULT_STEP, 100e-6)")
+    ap.add_argument("--step", type=float, help="fast engine step in s (default: engines.fast.DEFAULT_STEP, 100e-6)")
     ap.add_argument("--threads", type=int, help="fast engine threads (default: one per core)")
     ap.add_argument("--repeat", type=int, default=1, help="run this many times in this process (warm timings)")
     ap.add_argument("--check-core", type=float, default=0.05, metavar="S",

@@ -21,15 +21,13 @@ from collections.abc import Mapping
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .core.params import Params, resolve
+from .core.params import ParamsLike, resolve
 from .core.result import Result
 from .core.synapse import SYNAPSE_TYPES, synapse_index, synapse_key
 from .errors import ParameterError
 from .hardware.chip import Chip
 from .hardware.inputs import PoissonGenerator, RegularGenerator, SpikeGenerator
 from .hardware.mismatch import Mismatch
-
-ParamsLike = Params | Mapping[str, float] | None
 
 
 def _one_neuron(params: ParamsLike) -> tuple[Chip, object]:

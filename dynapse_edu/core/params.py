@@ -240,8 +240,31 @@ def from_seed(seed_params: Mapping[str, float], base: Params | None = None) -> P
     return (base or Params()).replace(**changes)
 
 
-def resolve(params: Params | Mapping[str, float] | None) -> Params:
-    """Accept a Params, a dict of overrides of the defaults, or None (defaults)."""
+#: What every function that takes model parameters accepts: a :class:`Params`, a dict of overrides
+#: of the defaults (``{"I_tau_mem": 5e-12}``, SI units), or None for the defaults (see :func:`resolve`).
+ParamsLike = Params | Mapping[str, float] | None
+
+
+def resolve(params: ParamsLike) -> Params:
+    """The :class:`Params` meant by ``params``: itself, the defaults with a dict's overrides, or the defaults.
+
+    Parameters
+    ----------
+    params
+        A :class:`Params`, a dict of overrides of the defaults (names of :data:`FIELD_NAMES`, SI units),
+        or None.
+
+    Returns
+    -------
+    Params
+        The parameters; an unknown name or a value out of range raises
+        :class:`~dynapse_edu.errors.ParameterError`.
+
+    Examples
+    --------
+    >>> resolve({"I_tau_mem": 5e-12}).I_tau_mem
+    5e-12
+    """
     if params is None:
         return Params()
     if isinstance(params, Params):
@@ -251,4 +274,4 @@ def resolve(params: Params | Mapping[str, float] | None) -> Params:
     raise ParameterError(f"params must be a Params, a dict of overrides or None, got {type(params).__name__}")
 
 
-__all__ = ["Params", "FIELD_NAMES", "SEED_NAMES", "from_seed", "resolve", "SYNAPSE_TYPES"]
+__all__ = ["Params", "ParamsLike", "FIELD_NAMES", "SEED_NAMES", "from_seed", "resolve", "SYNAPSE_TYPES"]

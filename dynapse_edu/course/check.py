@@ -19,16 +19,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
 
 import numpy as np
 
 from .. import experiments
-from ..core.params import Params, resolve
+from ..core.params import ParamsLike, resolve
 from ..core.synapse import synapse_index
 from ..errors import ParameterError
-
-ParamsLike = Params | Mapping[str, float] | None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -34,13 +34,11 @@ from matplotlib.axes import Axes
 
 from .. import experiments, plot
 from ..core.neuron import nmda_gate
-from ..core.params import Params, resolve
+from ..core.params import ParamsLike, resolve
 from ..core.synapse import SYNAPSE_TYPES, dpi_kernel, synapse_index, synapse_key
 from ..errors import ParameterError
 from ..hardware.chip import Chip
 from ..units import ms, pA, pF
-
-ParamsLike = Params | dict | None
 
 
 def _axes(ax: Axes | None, n: int = 1, figsize: tuple[float, float] = (7.0, 3.0)) -> list[Axes]:

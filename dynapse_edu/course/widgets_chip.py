@@ -31,7 +31,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from .. import experiments
-from ..core.params import Params
+from ..core.params import ParamsLike
 from ..core.synapse import synapse_key
 from ..errors import HardwareLimitError, ParameterError
 from ..hardware.biasgen import BIAS_NAMES, COARSE_MAX, FINE_MAX, bias_current, check_bias_name
@@ -43,8 +43,6 @@ from ..hardware.routing import CAM_PER_NEURON, CORES_PER_CHIP, NEURONS_PER_CORE,
 from ..spice import compare, ngspice
 from ..units import ms, nA, pA, us
 from .widgets import _axes, _check_positive
-
-ParamsLike = Params | dict | None
 
 
 def _check_count(name: str, value: int, low: int, high: int) -> int:

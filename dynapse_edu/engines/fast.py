@@ -297,5 +297,6 @@ __all__ = [
 ]
 
 
-if __name__ == "__main__":  # python -m dynapse_edu.engines.fast: compile the kernels once (make does it after installing)
+# python -m dynapse_edu.engines.fast: compile the kernels once (make does it after installing)
+if __name__ == "__main__":
     print(f"dynapse_edu.engines.fast: kernels compiled or loaded from the disk cache in {compile_kernels():.1f} s")

@@ -34,7 +34,7 @@ True
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -42,7 +42,7 @@ import numpy as np
 
 from ..core.dynamics import NeuronTable
 from ..core.network import Network, Projection, check_duration
-from ..core.params import Params, resolve
+from ..core.params import Params, ParamsLike, resolve
 from ..core.result import Record, Result
 from ..core.synapse import SYNAPSE_TYPES, synapse_index
 from ..engines.registry import simulate
@@ -195,7 +195,7 @@ class Board:
     def __init__(
         self,
         n_chips: int = CHIPS_PER_BOARD,
-        params: Params | Mapping[str, float] | None = None,
+        params: ParamsLike = None,
         hardware: bool = True,
         monitor: bool = True,
         mismatch: Mismatch | None = None,

@@ -33,9 +33,7 @@ dynapse_edu.errors.HardwareLimitError: weight = 0.5: on the chip a weight is a p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from ..core.params import Params
+from ..core.params import ParamsLike
 from .board import MAX_WEIGHT, BiasReport, Board, Connection, Population, core_number
 from .mismatch import Mismatch
 from .routing import CORES_PER_CHIP, NEURONS_PER_CHIP, NEURONS_PER_CORE
@@ -59,7 +57,7 @@ class Chip(Board):
 
     def __init__(
         self,
-        params: Params | Mapping[str, float] | None = None,
+        params: ParamsLike = None,
         hardware: bool = False,
         monitor: bool = True,
         mismatch: Mismatch | None = None,

@@ -40,7 +40,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.optimize import brentq
 
-from ..core.params import Params, resolve
+from ..core.params import Params, ParamsLike, resolve
 from ..core.synapse import dpi_tau, synapse_key
 from ..errors import ParameterError
 from . import ngspice
@@ -319,7 +319,7 @@ def dpi_params(
     biases: DPIBiases,
     transistor: TransistorFit,
     synapse: str = "AMPA",
-    base: Params | Mapping[str, float] | None = None,
+    base: ParamsLike = None,
 ) -> Params:
     """Behavioural parameters of one synapse type from the measured DPI biases.
 
@@ -422,7 +422,7 @@ def measure_neuron_biases(
 
 
 def neuron_params(
-    biases: NeuronBiases, transistor: TransistorFit, base: Params | Mapping[str, float] | None = None
+    biases: NeuronBiases, transistor: TransistorFit, base: ParamsLike = None
 ) -> Params:
     """Behavioural soma parameters from the measured neuron biases.
 

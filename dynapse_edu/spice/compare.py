@@ -350,7 +350,7 @@ def isi_rate(spikes: ArrayLike) -> float:
 
 
 def model_spikes(params: Any, current: float, duration: float) -> np.ndarray:
-    """Spike times (s) of one behavioural neuron (:class:`~dynapse_edu.hardware.chip.Chip`) with ``current`` (A) injected."""
+    """Spike times (s) of one behavioural neuron (a :class:`~dynapse_edu.hardware.chip.Chip`) under ``current`` (A)."""
     from ..hardware.chip import Chip
 
     chip = Chip(params.replace(I_const=float(current)))

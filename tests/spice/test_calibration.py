@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
 
-from dynapse_edu.spice import ngspice as spice
 from dynapse_edu.errors import ParameterError
 from dynapse_edu.experiments import measure_decay
 from dynapse_edu.spice import calibration as cal
+from dynapse_edu.spice import ngspice as spice
 
 KT_Q_27C = 1.380649e-23 * 300.15 / 1.602176634e-19  # thermal voltage at 27 C, V
 

@@ -13,8 +13,8 @@ import re
 import numpy as np
 import pytest
 
-from dynapse_edu.spice import ngspice as spice
 from dynapse_edu.errors import ParameterError
+from dynapse_edu.spice import ngspice as spice
 
 pytestmark = pytest.mark.usefixtures("ngspice")
 
