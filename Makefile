@@ -19,10 +19,11 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build -W -n --keep-going .
 	@echo "The course is built: open _build/html/index.html (or serve it: python3 -m http.server -d _build/html)"
 
-# lint, stored notebooks clean, the book builds warning-free (the browser test reads it),
-# the library tests, then every chapter re-executed and validated by nbval
+# lint, the layers' import contract, stored notebooks clean, the book builds warning-free (the browser
+# test reads it), the library tests, then every chapter re-executed and validated by nbval
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python book/clean_notebooks.py --check
 	$(BIN)/jupyter-book build -W -n --keep-going .
 	$(BIN)/python -m pytest
@@ -33,6 +34,7 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/reference_integrator.py

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/full_chip.py --workload ../shared/reference/fullchip_example.npz \\
+    python benchmarks/full_chip.py --workload tests/data/fullchip_example.npz \\
         [--method fast|reference] [--json OUT.json] [--chips 4] [--duration S] [--step H] \\
         [--threads N] [--repeat N] [--check-core S] [--no-part1]
 
@@ -44,7 +44,7 @@ from dynapse_edu.core.result import Record
 from dynapse_edu.engines.registry import simulate
 
 NEURONS_PER_CORE = 256
-DEFAULT_WORKLOAD = Path(__file__).resolve().parents[2] / "shared" / "reference" / "fullchip_example.npz"
+DEFAULT_WORKLOAD = Path(__file__).resolve().parents[1] / "tests" / "data" / "fullchip_example.npz"
 
 
 def load_workload(path: str | Path) -> dict[str, np.ndarray | float]:
@@ -178,7 +178,7 @@ def check_part1(step: float | None) -> dict:
 
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--workload", default=str(DEFAULT_WORKLOAD), help="workload .npz (default: the shared example)")
+    ap.add_argument("--workload", default=str(DEFAULT_WORKLOAD), help="workload .npz (default: tests/data/...)")
     ap.add_argument("--method", default="fast", choices=["fast", "reference"])
     ap.add_argument("--json", help="write the figures to this JSON file")
     ap.add_argument("--chips", type=int, default=1, help="1 = one chip, 4 = a board (4096 neurons)")

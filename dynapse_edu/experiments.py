@@ -10,8 +10,10 @@ and ``method`` (the integrator: ``"reference"`` by default).
 * :func:`ff_curve`: output rate vs input rate through one synapse.
 * :func:`spike_response`: one neuron driven through several synapse types.
 * :func:`adaptation_isi`: inter-spike intervals during a pulse of regular input.
+* :func:`part1`, :func:`part1_input`: the original simulator's first exercise.
 
 and :func:`measure_decay`, the time constant of a decay measured on a trace.
+Times are in s, currents in A, rates in Hz.
 """
 
 from __future__ import annotations
@@ -44,11 +46,45 @@ def synapse_kernel(
     method: str = "reference",
     dt: float = 1e-4,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Response of one synapse to a single input spike at ``t_spike`` (s).
+    """Response of one synapse to a single input spike at ``t_spike``.
 
-    Returns ``(t, I)``: times in s and the synapse current in A, sampled every
-    ``dt`` and just before and after the spike (so the jump is exact).
-    The peak is I0 + I_w0 * weight * alpha; the decay constant C Ut / (kappa I_tau).
+    The peak is I0 + I_w0 weight alpha; the decay constant tau = C Ut / (kappa I_tau)
+    (the DPI synapse, :mod:`dynapse_edu.core.synapse`).
+
+    Parameters
+    ----------
+    synapse : str
+        ``"AMPA"``, ``"NMDA"``, ``"GABA_A"`` or ``"GABA_B"``.
+    weight : float
+        Weight of the spike.
+    duration : float
+        Simulated time, s.
+    t_spike : float
+        Time of the input spike, s, in [0, duration).
+    params : Params, dict or None
+        The parameters (a dict overrides the defaults); None for the defaults.
+    method : str
+        The integrator, ``"reference"`` or ``"fast"``.
+    dt : float
+        Sampling interval of the returned trace, s.
+
+    Returns
+    -------
+    t : ndarray
+        Sample times, s: every ``dt``, and just before and after the spike (so the jump is exact).
+    I : ndarray
+        The synapse current, A, at those times.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown synapse type or ``t_spike`` outside [0, duration).
+
+    Examples
+    --------
+    >>> t, I = synapse_kernel("AMPA", duration=0.05)
+    >>> print(f"peak {I.max() * 1e12:.0f} pA, tau {measure_decay(t, I) * 1e3:.3f} ms")
+    peak 401 pA, tau 3.546 ms
     """
     synapse_index(synapse)
     if not 0 <= t_spike < duration:
@@ -68,14 +104,44 @@ def fi_curve(
     mismatch: Mismatch | None = None,
     background: tuple[str, float, float] | None = None,
 ) -> np.ndarray:
-    """Output rate (Hz) for each constant current (A) injected into the soma (as I_const).
+    """The F-I curve: output rate for each constant current injected into the soma (as I_const).
 
-    One neuron by default: an array of shape (len(currents),). With
-    ``n_neurons`` > 1, that many neurons of one core receive the same current
-    (set through the core's bias, so with a ``mismatch`` each neuron gets its
-    own share): shape (len(currents), n_neurons). ``background`` =
-    ``(synapse, rate in Hz, weight)`` adds a regular train into every neuron
-    during the measurement (e.g. inhibition).
+    Each current is one run of a fresh chip; the rate counts the output
+    spikes over the whole ``duration``.
+
+    Parameters
+    ----------
+    currents : ArrayLike
+        Constant currents, A.
+    duration : float
+        Simulated time per current, s.
+    params : Params, dict or None
+        The parameters (a dict overrides the defaults); None for the defaults.
+    method : str
+        The integrator, ``"reference"`` or ``"fast"``.
+    n_neurons : int
+        Number of neurons of one core that receive the same current (set
+        through the core's bias, so with a ``mismatch`` each neuron gets its own share).
+    mismatch : Mismatch or None
+        Device mismatch of the chip; None for identical neurons.
+    background : (str, float, float) or None
+        ``(synapse, rate in Hz, weight)``: a regular train into every neuron
+        during the measurement (e.g. inhibition); None for none.
+
+    Returns
+    -------
+    ndarray
+        Output rates, Hz: shape (len(currents),) for one neuron, (len(currents), n_neurons) for more.
+
+    Raises
+    ------
+    ParameterError
+        For a negative current or an unknown background synapse type.
+
+    Examples
+    --------
+    >>> fi_curve([0.0, 500e-12, 1e-9], duration=0.2)
+    array([ 0., 25., 65.])
     """
     currents = np.atleast_1d(np.asarray(currents, dtype=float))
     base = resolve(params)
@@ -102,11 +168,44 @@ def ff_curve(
     params: ParamsLike = None,
     method: str = "reference",
 ) -> np.ndarray:
-    """Output rate (Hz) of one neuron for each input rate (Hz) through one synapse.
+    """The F-F curve: output rate of one neuron for each input rate through one synapse.
 
-    ``input`` is ``"regular"`` (trains start at t = 0) or ``"poisson"``
-    (seeded with ``seed``). An inhibitory synapse alone gives zero output:
-    combine it with excitation through :func:`spike_response` instead.
+    An inhibitory synapse alone gives zero output: combine it with excitation
+    through :func:`spike_response` instead.
+
+    Parameters
+    ----------
+    synapse : str
+        ``"AMPA"``, ``"NMDA"``, ``"GABA_A"`` or ``"GABA_B"``.
+    weight : float
+        Weight of the input connection.
+    input_rates : ArrayLike
+        Input rates, Hz.
+    duration : float
+        Simulated time per input rate, s.
+    input : str
+        ``"regular"`` (trains start at t = 0) or ``"poisson"`` (seeded with ``seed``).
+    seed : int
+        Seed of the Poisson input.
+    params : Params, dict or None
+        The parameters (a dict overrides the defaults); None for the defaults.
+    method : str
+        The integrator, ``"reference"`` or ``"fast"``.
+
+    Returns
+    -------
+    ndarray
+        Output rates, Hz, one per input rate.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown synapse type or input kind, or a weight out of range.
+
+    Examples
+    --------
+    >>> ff_curve("AMPA", 6.0, [50.0, 200.0], duration=0.1)
+    array([ 50., 110.])
     """
     synapse_index(synapse)
     if input not in ("regular", "poisson"):
@@ -130,8 +229,35 @@ def spike_response(
 ) -> Result:
     """One neuron driven through several synapse types; the full result.
 
-    ``inputs`` maps a synapse type to ``(weight, spike times in s)``, e.g.
-    ``{"NMDA": (0.5, times), "AMPA": (2.0, times)}`` (the part-1 experiment).
+    Parameters
+    ----------
+    inputs : Mapping
+        ``{synapse type: (weight, spike times in s)}``, e.g.
+        ``{"NMDA": (0.5, times), "AMPA": (2.0, times)}`` (the part-1 experiment).
+    duration : float
+        Simulated time, s.
+    params : Params, dict or None
+        The parameters (a dict overrides the defaults); None for the defaults.
+    method : str
+        The integrator, ``"reference"`` or ``"fast"``.
+    dt : float
+        Sampling interval of the recorded traces, s.
+
+    Returns
+    -------
+    Result
+        Every trace of the neuron (currents in A) and its output spikes (s).
+
+    Raises
+    ------
+    ParameterError
+        If ``inputs`` is empty or names an unknown synapse type.
+
+    Examples
+    --------
+    >>> result = spike_response({"AMPA": (4.0, [0.010, 0.012, 0.014])}, duration=0.05)
+    >>> int(result.spike_count[0]), f"{result.trace('I_ampa').max() * 1e9:.2f} nA"
+    (1, '3.03 nA')
     """
     if not inputs:
         raise ParameterError(f"inputs is empty; give at least one of {', '.join(SYNAPSE_TYPES)}")
@@ -152,11 +278,43 @@ def adaptation_isi(
     params: ParamsLike = None,
     method: str = "reference",
 ) -> np.ndarray:
-    """Inter-spike intervals (s) of the output spikes during a pulse of regular input.
+    """Inter-spike intervals of the output spikes during a pulse of regular input.
 
-    The part-3 study: a regular train of ``rate`` Hz (default a 6 ms period,
-    as in the original exercise) drives the neuron from ``t_on`` to ``t_off``
-    through ``synapse`` with ``weight``. With adaptation the intervals grow.
+    The part-3 study of the original exercise: a regular train drives the
+    neuron from ``t_on`` to ``t_off``. With adaptation the intervals grow.
+
+    Parameters
+    ----------
+    rate : float
+        Rate of the input train, Hz (default a 6 ms period).
+    weight : float
+        Weight of the input connection.
+    t_on, t_off : float
+        Start and end of the pulse, s.
+    duration : float
+        Simulated time, s (``t_on < t_off <= duration``).
+    synapse : str
+        The synapse type the train goes through.
+    params : Params, dict or None
+        The parameters (a dict overrides the defaults); None for the defaults.
+    method : str
+        The integrator, ``"reference"`` or ``"fast"``.
+
+    Returns
+    -------
+    ndarray
+        The intervals between successive output spikes during the pulse, s.
+
+    Raises
+    ------
+    ParameterError
+        If the pulse does not fit in ``duration`` or ``rate`` is not positive.
+
+    Examples
+    --------
+    >>> isi = adaptation_isi(t_on=0.0, t_off=0.2, duration=0.2)
+    >>> (isi * 1e3).round(1)  # ms: the intervals grow, then settle
+    array([25.1, 41.5, 47.8, 47.9])
     """
     if not 0 <= t_on < t_off <= duration:
         raise ParameterError(f"need 0 <= t_on < t_off <= duration, got {t_on!r}, {t_off!r}, {duration!r} s")
@@ -171,7 +329,7 @@ def adaptation_isi(
 def measure_decay(
     t: ArrayLike, current: ArrayLike, floor: float = 0.0, start: float = 0.9, stop: float = 0.2
 ) -> float:
-    """Time constant (s) of the exponential decay that follows the peak of ``current`` (A).
+    """Time constant of the exponential decay that follows the peak of ``current``.
 
     A log-linear least-squares fit of ln(I - floor) against t over the samples
     after the peak whose excess I - floor lies between ``stop`` and ``start``
@@ -181,6 +339,29 @@ def measure_decay(
     circuit that rests at a current I_rest, pass ``floor = I_rest``.
     Used by the tests, the checks, the widgets and the transistor-level comparisons.
 
+    Parameters
+    ----------
+    t : ArrayLike
+        Sample times, s (1-D).
+    current : ArrayLike
+        The current at those times, A (same shape).
+    floor : float
+        The current the decay tends to, A.
+    start, stop : float
+        The fitted window, as fractions of the peak's excess over ``floor`` (``0 < stop < start <= 1``).
+
+    Returns
+    -------
+    float
+        The time constant, s.
+
+    Raises
+    ------
+    ParameterError
+        For mismatched arrays, a bad window or fewer than 4 samples in it.
+
+    Examples
+    --------
     >>> import numpy as np
     >>> t = np.linspace(0.0, 0.05, 501)
     >>> round(measure_decay(t, 401e-12 * np.exp(-t / 7e-3)) * 1e3, 6)
@@ -207,7 +388,27 @@ def part1_input(seed: int = 0, rate: float = 100.0, duration: float = 1.0) -> np
     """The part-1 input: one spike in each 1 ms bin with probability rate * 1 ms.
 
     ``np.random.seed(seed); np.random.rand(n_bins) < rate * 1e-3``, as in the
-    original exercise (so seed 0 gives its 98 spikes, first at 14 ms).
+    original exercise (so seed 0 gives its 98 spikes in 1 s, first at 14 ms).
+
+    Parameters
+    ----------
+    seed : int
+        Seed of numpy's legacy generator.
+    rate : float
+        Mean rate, Hz (at most 1000: one spike per bin).
+    duration : float
+        Length of the train, s (whole ms).
+
+    Returns
+    -------
+    ndarray
+        Spike times, s, at the start of their bins, increasing.
+
+    Examples
+    --------
+    >>> times = part1_input()
+    >>> times.size, times[:3].tolist()
+    (98, [0.014, 0.015, 0.016])
     """
     n_bins = int(round(duration * 1000))
     mask = np.random.RandomState(seed).rand(n_bins) < rate * 1e-3
@@ -215,7 +416,29 @@ def part1_input(seed: int = 0, rate: float = 100.0, duration: float = 1.0) -> np
 
 
 def part1(duration: float = 1.0, params: ParamsLike = None, method: str = "reference", dt: float = 1e-4) -> Result:
-    """The part-1 experiment: NMDA (weight 0.5) + AMPA (weight 2) from one 100 Hz source."""
+    """The part-1 experiment: NMDA (weight 0.5) and AMPA (weight 2) from one 100 Hz source (:func:`part1_input`).
+
+    Parameters
+    ----------
+    duration : float
+        Simulated time, s.
+    params : Params, dict or None
+        The parameters (a dict overrides the defaults); None for the defaults.
+    method : str
+        The integrator, ``"reference"`` or ``"fast"``.
+    dt : float
+        Sampling interval of the recorded traces, s.
+
+    Returns
+    -------
+    Result
+        The neuron's traces (A) and output spikes (s), as :func:`spike_response`.
+
+    Examples
+    --------
+    >>> int(part1(duration=0.2).spike_count[0])
+    10
+    """
     times = part1_input(duration=duration)
     return spike_response({"NMDA": (0.5, times), "AMPA": (2.0, times)}, duration, params=params, method=method, dt=dt)
 

@@ -30,7 +30,29 @@ def _axes(ax: Axes | None) -> Axes:
 
 
 def raster(spikes: Result | tuple[ArrayLike, ArrayLike], ax: Axes | None = None, **kwargs) -> Axes:
-    """Dots at (time in ms, neuron index) for a Result or an (indices, times in s) pair."""
+    """Spikes as ticks at (time in ms, neuron index).
+
+    Parameters
+    ----------
+    spikes : Result or (ArrayLike, ArrayLike)
+        A result (its output spikes) or a pair (neuron indices, spike times in s).
+    ax : Axes or None
+        Where to draw; None makes a new figure.
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.plot` (``markersize`` defaults to 8).
+
+    Returns
+    -------
+    Axes
+        The Axes drawn into.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure  # an Axes of your own (no pyplot window)
+    >>> ax = raster(([0, 1, 1], [0.010, 0.012, 0.030]), ax=Figure().subplots())
+    >>> ax.lines[0].get_xdata().tolist()  # ms
+    [10.0, 12.0, 30.0]
+    """
     ax = _axes(ax)
     idx, times = spikes.spikes() if isinstance(spikes, Result) else (np.asarray(spikes[0]), np.asarray(spikes[1]))
     ax.plot(np.asarray(times) * 1e3, idx, "|", markersize=kwargs.pop("markersize", 8), **kwargs)
@@ -48,11 +70,35 @@ def currents(
     log: bool = True,
     ax: Axes | None = None,
 ) -> Axes:
-    """Traces ``names`` of one recorded neuron (local index) in pA against time in ms.
+    """Current traces of one recorded neuron, in pA against time in ms.
 
-    ``threshold=True`` draws that neuron's spike threshold I_th (a number in A
-    draws that value instead). ``log`` uses a logarithmic current axis, natural
-    for subthreshold circuits.
+    Parameters
+    ----------
+    result : Result
+        A simulation result.
+    names : Sequence[str]
+        The traces to draw (``"I_mem"``, ``"I_ampa"``, ...).
+    neuron : int
+        The recorded neuron's local index.
+    threshold : bool or float
+        True draws that neuron's spike threshold I_th; a number draws that current (A); False none.
+    log : bool
+        A logarithmic current axis, natural for subthreshold circuits.
+    ax : Axes or None
+        Where to draw; None makes a new figure.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn into.
+
+    Examples
+    --------
+    >>> from dynapse_edu import experiments
+    >>> from matplotlib.figure import Figure  # an Axes of your own (no pyplot window)
+    >>> ax = currents(experiments.part1(duration=0.05, dt=1e-3), ["I_mem", "I_ampa"], ax=Figure().subplots())
+    >>> [line.get_label() for line in ax.lines]
+    ['I_mem', 'I_ampa', 'threshold $I_{th}$']
     """
     ax = _axes(ax)
     for name in names:
@@ -76,7 +122,36 @@ def rate_curve(
     x_scale: float = 1.0,
     ax: Axes | None = None,
 ) -> Axes:
-    """An F-F or F-I curve: output rate (Hz) against ``x * x_scale`` (e.g. x_scale=1e12 for pA)."""
+    """An F-F or F-I curve: output rate against ``x * x_scale``.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Input rates (Hz) or currents (A).
+    rates : ArrayLike
+        Output rates, Hz.
+    xlabel : str
+        Label of the x axis (with the unit after scaling).
+    label : str or None
+        Legend entry; None for no legend.
+    x_scale : float
+        Factor applied to ``x`` before drawing (1e12 shows A as pA).
+    ax : Axes or None
+        Where to draw; None makes a new figure.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn into.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure  # an Axes of your own (no pyplot window)
+    >>> ax = rate_curve([500e-12, 1e-9], [25.0, 65.0], xlabel="current (pA)", x_scale=1e12,
+    ...                 ax=Figure().subplots())
+    >>> ax.lines[0].get_xdata().round(6).tolist()
+    [500.0, 1000.0]
+    """
     ax = _axes(ax)
     ax.plot(np.asarray(x) * x_scale, rates, "o-", label=label)
     ax.set_xlabel(xlabel)
@@ -87,7 +162,29 @@ def rate_curve(
 
 
 def isi(intervals: ArrayLike, label: str | None = None, ax: Axes | None = None) -> Axes:
-    """Inter-spike intervals (ms) against interval number: adaptation shows as a rise."""
+    """Inter-spike intervals in ms against interval number: adaptation shows as a rise.
+
+    Parameters
+    ----------
+    intervals : ArrayLike
+        Inter-spike intervals, s.
+    label : str or None
+        Legend entry; None for no legend.
+    ax : Axes or None
+        Where to draw; None makes a new figure.
+
+    Returns
+    -------
+    Axes
+        The Axes drawn into.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure  # an Axes of your own (no pyplot window)
+    >>> ax = isi([0.025, 0.041, 0.048], ax=Figure().subplots())
+    >>> ax.lines[0].get_ydata().tolist()  # ms
+    [25.0, 41.0, 48.0]
+    """
     ax = _axes(ax)
     intervals = np.asarray(intervals)
     ax.plot(np.arange(1, intervals.size + 1), intervals * 1e3, "o-", label=label)

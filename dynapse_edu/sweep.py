@@ -35,7 +35,23 @@ from .errors import DynapseError, ParameterError
 
 
 class SweepPointError(DynapseError):
-    """A point of a sweep failed; ``params`` are its parameters, ``index`` its place in the grid."""
+    """A point of a sweep failed.
+
+    Parameters
+    ----------
+    index : int
+        The point's place in the grid (:func:`grid_points` order).
+    params : Mapping
+        The point's parameters.
+    error : BaseException
+        What the point raised (also the exception's ``__cause__``).
+
+    Examples
+    --------
+    >>> err = SweepPointError(3, {"a": 2}, ValueError("a = 2 is bad"))
+    >>> str(err)
+    "sweep point 3 with parameters {'a': 2} failed: ValueError: a = 2 is bad"
+    """
 
     def __init__(self, index: int, params: Mapping[str, Any], error: BaseException) -> None:
         self.index = index
@@ -49,7 +65,17 @@ class SweepPointError(DynapseError):
 
 @dataclasses.dataclass(frozen=True)
 class Failed:
-    """The place of a failed point in the results of ``sweep(..., errors="return")``."""
+    """The place of a failed point in the results of ``sweep(..., errors="return")``; it is false.
+
+    Attributes
+    ----------
+    index : int
+        The point's place in the grid.
+    params : dict
+        The point's parameters.
+    error : BaseException
+        What the point raised.
+    """
 
     index: int
     params: dict[str, Any]
@@ -62,6 +88,24 @@ class Failed:
 def grid_points(grid: Mapping[str, Iterable[Any]] | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The points of a grid as a list of ``{name: value}`` dicts, in grid order.
 
+    Parameters
+    ----------
+    grid : Mapping or Sequence[Mapping]
+        ``{name: values}`` (their Cartesian product, the last name varying
+        fastest, as :func:`itertools.product`) or an explicit list of ``{name: value}`` dicts.
+
+    Returns
+    -------
+    list of dict
+        One dict per point (copies: changing them does not change ``grid``).
+
+    Raises
+    ------
+    ParameterError
+        If a key is not a str, a value is not a list of values, or a point is not a dict.
+
+    Examples
+    --------
     >>> grid_points({"a": [1, 2], "b": ["x", "y"]})
     [{'a': 1, 'b': 'x'}, {'a': 1, 'b': 'y'}, {'a': 2, 'b': 'x'}, {'a': 2, 'b': 'y'}]
     """
@@ -119,25 +163,50 @@ def sweep(
 
     Parameters
     ----------
-    func:
+    func : Callable
         The function of one point (keyword arguments named as the grid's keys).
-    grid:
+    grid : Mapping or Sequence[Mapping]
         ``{name: values}`` (Cartesian product, last name fastest) or a list of ``{name: value}`` dicts.
-    executor:
+    executor : concurrent.futures.Executor or None
         ``None`` runs serially in this process; otherwise any
         :class:`concurrent.futures.Executor` (``ProcessPoolExecutor``,
         ``ThreadPoolExecutor``, ``dask.distributed.Client.get_executor()``...).
-    fixed:
+    fixed : Mapping or None
         Keyword arguments passed to every call (e.g. ``duration``, ``method``).
-    errors:
+    errors : str
         ``"raise"`` (default): the first failing point (in completion order)
         raises :class:`SweepPointError` with its parameters, and points not yet
         started are cancelled. ``"return"``: a failed point gives a
         :class:`Failed` in its place and the sweep goes on.
-    progress:
+    progress : bool
         Show a tqdm progress bar (if tqdm is installed).
-    desc:
+    desc : str or None
         Label of the progress bar.
+
+    Returns
+    -------
+    list
+        ``func``'s return value for every point, in grid order (a :class:`Failed`
+        in the place of a failed point with ``errors="return"``).
+
+    Raises
+    ------
+    SweepPointError
+        With ``errors="raise"``, for the first point that fails (its parameters in the message).
+    ParameterError
+        For a bad grid, ``errors`` value or executor, or a parameter both in ``fixed`` and in the grid.
+
+    Examples
+    --------
+    >>> from concurrent.futures import ThreadPoolExecutor
+    >>> from dynapse_edu import experiments
+    >>> def rate(I_const, duration):  # Hz, one F-I point
+    ...     return float(experiments.fi_curve([I_const], duration=duration)[0])
+    >>> with ThreadPoolExecutor(2) as pool:
+    ...     sweep(rate, {"I_const": [500e-12, 1e-9]}, fixed={"duration": 0.1}, executor=pool, progress=False)
+    [30.0, 80.0]
+    >>> sweep(lambda a: 1 / a, {"a": [1, 0]}, errors="return", progress=False)[1]
+    Failed(index=1, params={'a': 0}, error=ZeroDivisionError('division by zero'))
     """
     if not callable(func):
         raise ParameterError(f"func must be callable, got {func!r}")

@@ -1,8 +1,6 @@
-"""Shared fixtures: the reference traces recorded from the original simulator.
+"""Shared fixtures: the reference traces recorded from the original simulator (``tests/data``).
 
-They live in ``../shared/reference`` beside the repository (CI lays a copy
-there). Outside CI a missing folder skips the tests that need it; in CI
-(``CI`` set) it is an error.
+``tests/data/README.md`` says where they come from, their keys and units, and which test reads what.
 """
 
 from __future__ import annotations
@@ -17,16 +15,12 @@ import pytest
 
 matplotlib.use("Agg")
 
-REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
+#: The recordings of the original simulator, part of the repository.
+DATA = Path(__file__).resolve().parent / "data"
 
 
 def _load(name: str) -> dict:
-    path = REFERENCE / name
-    if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"reference file {path} is missing in CI")
-        pytest.skip(f"reference file {path} not found (expected beside the repository in ../shared/reference)")
-    with np.load(path) as data:
+    with np.load(DATA / name) as data:
         out = {k: data[k] for k in data.files}
     out["meta"] = json.loads(str(out.pop("meta_json")))
     return out

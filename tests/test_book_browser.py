@@ -19,6 +19,7 @@ import functools
 import http.server
 import importlib.util
 import os
+import pkgutil
 import re
 import shutil
 import subprocess
@@ -27,6 +28,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
+import dynapse_edu
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
@@ -159,9 +162,15 @@ def test_toc_lists_every_chapter_and_nothing_missing():
 
 
 def test_every_module_has_an_api_page():
-    modules = sorted(p.stem for p in (ROOT / "dynapse_edu").glob("*.py") if not p.stem.startswith("_"))
+    """One page per module and layer package: book/api/<dotted path without 'dynapse_edu.', dots as '_'>.md."""
+    names = [m.name for m in pkgutil.walk_packages(dynapse_edu.__path__, "dynapse_edu.")
+             if not m.name.rsplit(".", 1)[-1].startswith("_")]
+    expected = {name.removeprefix("dynapse_edu.").replace(".", "_"): name for name in names}
     pages = {p.stem for p in (BOOK / "api").glob("*.md")}
-    missing = [m for m in modules if m not in pages]
-    assert not missing, f"add book/api/<module>.md (two lines, like the others) for: {missing}"
-    for page in pages:
-        assert f".. automodule:: dynapse_edu.{page}" in (BOOK / "api" / f"{page}.md").read_text()
+    missing = sorted(set(expected) - pages)
+    assert not missing, f"add book/api/<page>.md (two lines, like the others) for: {[expected[m] for m in missing]}"
+    extra = sorted(pages - set(expected))
+    assert not extra, f"book/api pages of modules that no longer exist: {extra}"
+    for page, module in expected.items():
+        assert f".. automodule:: {module}\n" in (BOOK / "api" / f"{page}.md").read_text(), page
+

@@ -1,7 +1,10 @@
+"""Tests of dynapse_edu.experiments: the course's standard experiments."""
+
 import numpy as np
 import pytest
 
-from dynapse_edu import experiments
+from dynapse_edu import Mismatch, experiments
+from dynapse_edu.core.params import Params
 from dynapse_edu.errors import ParameterError
 
 
@@ -56,8 +59,6 @@ def test_bad_arguments_are_named(call, match):
 
 
 def test_fi_curve_for_a_group_with_mismatch_and_background():
-    from dynapse_edu import Mismatch
-
     currents = [400e-12, 800e-12]
     single = experiments.fi_curve(currents, duration=0.2)
     same = experiments.fi_curve(currents, duration=0.2, n_neurons=3, mismatch=Mismatch(spread=0.0))
@@ -69,3 +70,49 @@ def test_fi_curve_for_a_group_with_mismatch_and_background():
     assert np.all(inhibited <= single) and inhibited[1] < single[1]
     with pytest.raises(ParameterError, match="unknown synapse type"):
         experiments.fi_curve(currents, duration=0.2, background=("GLU", 10.0, 1.0))
+
+
+def test_measure_decay_recovers_exponential():
+    t = np.linspace(0, 0.05, 500)
+    current = np.maximum(400e-12 * np.exp(-t / 7e-3), 1e-12)
+    assert experiments.measure_decay(t, current) == pytest.approx(7e-3, rel=1e-9)
+    resting = 5e-12 + 400e-12 * np.exp(-t / 7e-3)
+    assert experiments.measure_decay(t, resting, floor=5e-12) == pytest.approx(7e-3, rel=1e-9)
+    with pytest.raises(ParameterError, match="need 4"):
+        experiments.measure_decay(t[:2], current[:2])
+    with pytest.raises(ParameterError, match="equal length"):
+        experiments.measure_decay(t, current[:-1])
+    with pytest.raises(ParameterError, match="0 < stop < start <= 1"):
+        experiments.measure_decay(t, current, start=0.2, stop=0.9)
+
+
+def test_synapse_kernel_peak_and_decay_are_the_dpi_closed_form():
+    p = Params()
+    for synapse in ("AMPA", "GABA_B"):
+        t, current = experiments.synapse_kernel(synapse, weight=2.0, duration=8 * p.tau_syn(synapse) + 0.01)
+        assert current.max() == pytest.approx(p.I0 + p.jump(synapse, 2.0), rel=1e-9)
+        assert experiments.measure_decay(t, current) == pytest.approx(p.tau_syn(synapse), rel=1e-3)
+        assert np.all(current[t < 0.01] == p.I0)  # nothing before the spike
+
+
+def test_part1_input_is_the_original_train():
+    times = experiments.part1_input()
+    assert times.size == 98 and times[0] == pytest.approx(0.014)
+    assert np.all(np.diff(times) > 0)
+    assert experiments.part1_input(duration=0.1).tolist() == times[times < 0.1].tolist()
+    assert experiments.part1_input(seed=1).tolist() != times.tolist()
+
+
+def test_part1_is_spike_response_to_the_part1_input():
+    times = experiments.part1_input(duration=0.3)
+    direct = experiments.spike_response({"NMDA": (0.5, times), "AMPA": (2.0, times)}, 0.3)
+    np.testing.assert_array_equal(experiments.part1(duration=0.3).spike_times[0], direct.spike_times[0])
+
+
+def test_adaptation_isi_intervals_grow_with_adaptation_only():
+    adapting = experiments.adaptation_isi()
+    assert adapting[-1] > 1.5 * adapting[0]
+    flat = experiments.adaptation_isi(params={"I_w_ahp": 1e-15})
+    assert flat[-1] == pytest.approx(flat[0], rel=0.3)
+    with pytest.raises(ParameterError, match="rate = 0"):
+        experiments.adaptation_isi(rate=0)

@@ -21,9 +21,12 @@ the membrane potential. With :math:`I_g = \alpha I_\tau` and
 * :math:`I_{pfb}` is the positive feedback that makes the upswing explosive
   (:func:`positive_feedback`).
 
+:func:`membrane_rate` composes them into :math:`dI_{mem}/dt`
+(:func:`membrane_derivative`).
+
 A spike happens when :math:`I_{mem}` reaches :math:`I_{th}`; then
 :math:`I_{mem} = I_{reset}`, the membrane is held for the refractory period,
-and the adaptation DPI jumps by :math:`I_{w,ahp}\alpha_{ahp}`.
+and the adaptation DPI jumps by :math:`I_{w,ahp}\alpha_{ahp}` (:func:`spike_reset`).
 
 With constant input, feedback negligible and :math:`I_{sum}` constant, the
 steady state is :math:`I_{mem} = \alpha I_\tau (I_{in} - I_{sum}) / I_{sum}`
@@ -32,8 +35,8 @@ steady state is :math:`I_{mem} = \alpha I_\tau (I_{in} - I_{sum}) / I_{sum}`
 Leakage floor of the soma
 -------------------------
 Every current is at least :math:`I_0`, the leakage of the transistor that
-carries it; the membrane current is held at :math:`I_0` while its derivative
-would push it lower. Synaptic and adaptation currents at rest sit at
+carries it (:func:`floor`); the membrane current is held at :math:`I_0` while its derivative
+would push it lower (:func:`hold_at_floor`). Synaptic and adaptation currents at rest sit at
 :math:`I_0` and *do* flow into the soma, as on silicon: AMPA and GABA_B
 leakage cancel in :math:`I_{in}`, while the NMDA leakage passes its gate
 about half, so the resting input is :math:`I_{const}` + about 0.5 pA (the
@@ -56,8 +59,56 @@ from scipy.special import expit
 
 
 def floor(I: ArrayLike, I0: ArrayLike) -> np.ndarray:
-    """The current a state variable stands for: never below the leakage floor I0."""
+    """The current a state variable stands for: never below the leakage floor I0, in A.
+
+    Parameters
+    ----------
+    I : float or array
+        A current (membrane, adaptation or synapse), A.
+    I0 : float or array
+        The leakage floor, A.
+
+    Returns
+    -------
+    float or ndarray
+        max(I, I0), A.
+
+    Examples
+    --------
+    >>> float(floor(0.5e-12, 1e-12))
+    1e-12
+    """
     return np.maximum(I, I0)
+
+
+def hold_at_floor(I: ArrayLike, rate: ArrayLike, I0: ArrayLike) -> np.ndarray:
+    """The rate of change of a current that cannot go below I0: 0 where it sits at I0 and points down, in A/s.
+
+    The one rule that keeps every current at or above the leakage floor
+    (see the module :mod:`dynapse_edu.core.synapse`, "The leakage floor"):
+    :func:`dynapse_edu.core.dynamics.derivatives` applies it to every state
+    row, the fast engine to the membrane (it compiles this function).
+
+    Parameters
+    ----------
+    I : float or array
+        The current, A.
+    rate : float or array
+        Its time derivative without the floor, A/s.
+    I0 : float or array
+        The leakage floor, A.
+
+    Returns
+    -------
+    float or ndarray
+        ``rate``, or 0 where ``I <= I0`` and ``rate < 0``, A/s.
+
+    Examples
+    --------
+    >>> float(hold_at_floor(1e-12, -3e-9, 1e-12)), float(hold_at_floor(1e-12, 3e-9, 1e-12))
+    (0.0, 3e-09)
+    """
+    return np.where((I <= I0) & (rate < 0), 0.0, rate)
 
 
 def positive_feedback(I_mem: ArrayLike, p: Any) -> np.ndarray:
@@ -97,6 +148,83 @@ def membrane_derivative(I_mem: ArrayLike, I_in: ArrayLike, I_sum: ArrayLike, p: 
     return drive / (p.tau_mem * (1.0 + p.alpha_mem * p.I_tau_mem / I_mem))
 
 
+def membrane_rate(I_mem: ArrayLike, I_ahp: ArrayLike, I_syn: Any, p: Any) -> np.ndarray:
+    """dI_mem/dt of the soma from its currents, in A/s: the equation of the module, composed.
+
+    The membrane current is floored at I0 (:func:`floor`), the input and the
+    leak sum are formed (:func:`soma_input`, :func:`leak_sum`) and go into the
+    membrane DPI (:func:`membrane_derivative`). The floor's hold
+    (:func:`hold_at_floor`) and the refractory hold are left to the caller.
+    :func:`dynapse_edu.core.dynamics.derivatives` calls this on arrays of N
+    neurons; the fast engine compiles it and calls it on floats.
+
+    Parameters
+    ----------
+    I_mem : float or array
+        Membrane current, A.
+    I_ahp : float or array
+        Adaptation current, A (at least I0).
+    I_syn : sequence of 4 floats or arrays
+        AMPA, NMDA, GABA_A, GABA_B currents, A (at least I0), in the order of
+        :data:`~dynapse_edu.core.synapse.SYNAPSE_TYPES`.
+    p : Params or NeuronTable
+        The soma parameters (``I0``, ``I_const``, ``I_nmda_thr``, ``I_pfb_*``, ``I_tau_mem``,
+        ``alpha_mem``, ``tau_mem``).
+
+    Returns
+    -------
+    float or ndarray
+        dI_mem/dt, A/s.
+
+    Examples
+    --------
+    >>> from dynapse_edu.core.params import Params
+    >>> p = Params(I_const=50e-12)
+    >>> rate = membrane_rate(p.I0, p.I0, (p.I0, p.I0, p.I0, p.I0), p)  # at rest, 50 pA in: it charges
+    >>> round(float(rate) * 1e9, 3)  # nA/s
+    0.579
+    """
+    I_mem = floor(I_mem, p.I0)
+    I_in, _ = soma_input(I_mem, I_syn, p)
+    I_sum = leak_sum(I_mem, I_ahp, I_syn[2], p)
+    return membrane_derivative(I_mem, I_in, I_sum, p)
+
+
+def spike_reset(I_ahp: ArrayLike, I_reset: ArrayLike, I0: ArrayLike, jump_ahp: ArrayLike) -> tuple[Any, Any]:
+    """The soma right after an output spike: the membrane at I_reset, the adaptation DPI one jump higher.
+
+    I_mem = I_reset; I_ahp = max(I_ahp, I0) + jump_ahp (the adaptation DPI
+    takes the spike as a synapse takes an input spike,
+    :func:`~dynapse_edu.core.synapse.spike_jump` of ``I_w_ahp`` and
+    ``alpha_ahp``). The refractory period that follows is the integrator's to
+    keep. :func:`dynapse_edu.core.dynamics.reset` calls this on arrays, the
+    fast engine compiles it.
+
+    Parameters
+    ----------
+    I_ahp : float or array
+        Adaptation current just before the spike, A.
+    I_reset : float or array
+        Membrane current right after a spike, A.
+    I0 : float or array
+        Leakage floor, A.
+    jump_ahp : float or array
+        Adaptation current added per output spike, A.
+
+    Returns
+    -------
+    tuple
+        (I_mem, I_ahp) right after the spike, A.
+
+    Examples
+    --------
+    >>> I_mem, I_ahp = spike_reset(0.5e-12, 1.2e-12, 1e-12, 4e-12)  # I_ahp below the floor: from I0
+    >>> I_mem, float(I_ahp)
+    (1.2e-12, 5e-12)
+    """
+    return I_reset, floor(I_ahp, I0) + jump_ahp
+
+
 def steady_state(I_in: ArrayLike, p: Any) -> np.ndarray:
     """Membrane current reached under constant input, below the feedback's onset, in A.
 
@@ -111,10 +239,13 @@ def steady_state(I_in: ArrayLike, p: Any) -> np.ndarray:
 
 __all__ = [
     "floor",
+    "hold_at_floor",
     "positive_feedback",
     "nmda_gate",
     "soma_input",
     "leak_sum",
     "membrane_derivative",
+    "membrane_rate",
+    "spike_reset",
     "steady_state",
 ]

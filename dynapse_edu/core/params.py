@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ParameterError
-from .synapse import SYNAPSE_TYPES, dpi_tau, synapse_key
+from .synapse import SYNAPSE_TYPES, dpi_tau, spike_jump, synapse_key
 
 # Allowed ranges (inclusive) by kind of quantity. They are generous physical
 # bounds: they exist to catch unit slips (5 instead of 5e-12) and nonsense,
@@ -172,8 +172,28 @@ class Params:
         return dpi_tau(self.syn(synapse, "C"), self.syn(synapse, "I_tau"), self.Ut, self.kappa)
 
     def jump(self, synapse: str, weight: float = 1.0) -> float:
-        """Current added to a synapse by one input spike: I_w0 * weight * alpha, in A."""
-        return self.syn(synapse, "I_w0") * weight * self.syn(synapse, "alpha")
+        """Current added to a synapse by one input spike: I_w0 * alpha * weight, in A.
+
+        :func:`~dynapse_edu.core.synapse.spike_jump` with this synapse's base weight current and gain.
+
+        Parameters
+        ----------
+        synapse : str
+            ``"AMPA"``, ``"NMDA"``, ``"GABA_A"`` or ``"GABA_B"``.
+        weight : float
+            Weight of the connection (dimensionless).
+
+        Returns
+        -------
+        float
+            The jump, A.
+
+        Examples
+        --------
+        >>> Params().jump("AMPA", 2.0)  # 100 pA * 4 * 2
+        8e-10
+        """
+        return spike_jump(self.syn(synapse, "I_w0"), self.syn(synapse, "alpha"), weight)
 
     # --- building new parameter sets --------------------------------------
     def replace(self, **changes: float) -> Params:
@@ -205,6 +225,7 @@ class Params:
         ]
 
 
+#: The names of the fields of :class:`Params`, in order.
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Params))
 
 #: The original simulator's parameter names mapped onto dynapse_edu's.

@@ -1,6 +1,11 @@
 """The course: the functions behind the book's widgets, schematics, answer checks, assignment tools, the demo.
 
-* :mod:`~dynapse_edu.course.widgets` ...: the tested functions behind each part's widgets;
+* :mod:`~dynapse_edu.course.widgets`: what every part's widgets share (:func:`~dynapse_edu.course.widgets.explore`);
+* the panels behind the widgets, one module per part of the book:
+  :mod:`~dynapse_edu.course.widgets_circuits` (chapters 1-3),
+  :mod:`~dynapse_edu.course.widgets_chip` (4-5),
+  :mod:`~dynapse_edu.course.widgets_behaviour` (6-9),
+  :mod:`~dynapse_edu.course.widgets_transistors` (10-11);
 * :mod:`~dynapse_edu.course.schematics`: circuit drawings (schemdraw);
 * :mod:`~dynapse_edu.course.check`: answer checks computed from the simulator;
 * :mod:`~dynapse_edu.course.assign`: student/instructor versions and grading;

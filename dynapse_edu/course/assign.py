@@ -37,6 +37,10 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # nbformat is loaded when a notebook is read (extra 'assign')
+    import nbformat
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -108,8 +112,36 @@ def _clean(cell) -> None:
         cell.execution_count = None
 
 
-def make_version(master, student: bool):
-    """The student (``student=True``) or instructor version of a master notebook (a copy)."""
+def make_version(master: nbformat.NotebookNode, student: bool) -> nbformat.NotebookNode:
+    """The student or the instructor version of a master notebook.
+
+    Parameters
+    ----------
+    master : nbformat.NotebookNode
+        The master notebook (left unchanged).
+    student : bool
+        True for the student version (solutions replaced by stubs, hidden
+        cells removed), False for the instructor version (marker lines removed).
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        A new notebook, outputs and execution counts cleared, cell ids kept.
+
+    Raises
+    ------
+    AssignmentError
+        If a solution block is not closed or not opened.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> master = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("tau = 3.5e-3  # SOLUTION")])
+    >>> make_version(master, student=True).cells[0].source
+    'tau = ...  # your answer'
+    >>> make_version(master, student=False).cells[0].source
+    'tau = 3.5e-3'
+    """
     nb = copy.deepcopy(master)
     cells = []
     for index, cell in enumerate(nb.cells):
@@ -127,8 +159,26 @@ def make_version(master, student: bool):
     return nb
 
 
-def solution_text(master) -> list[str]:
-    """Every solution line of a master (what must never appear in a student version)."""
+def solution_text(master: nbformat.NotebookNode) -> list[str]:
+    """Every solution line of a master: what must never appear in a student version.
+
+    Parameters
+    ----------
+    master : nbformat.NotebookNode
+        The master notebook.
+
+    Returns
+    -------
+    list of str
+        The non-empty solution lines (for an inline ``# SOLUTION``, its value).
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> cell = nbformat.v4.new_code_cell("x = 1\\n### BEGIN SOLUTION\\ny = 2 * x\\n### END SOLUTION")
+    >>> solution_text(nbformat.v4.new_notebook(cells=[cell]))
+    ['y = 2 * x']
+    """
     lines: list[str] = []
     for index, cell in enumerate(master.cells):
         if TAG_SOLUTION in _tags(cell):
@@ -139,8 +189,37 @@ def solution_text(master) -> list[str]:
     return lines
 
 
-def execute(nb, cwd: Path, allow_errors: bool = False, timeout: int = 600):
-    """Run a notebook top to bottom in a fresh kernel (nbclient); returns the executed copy."""
+def execute(
+    nb: nbformat.NotebookNode, cwd: Path, allow_errors: bool = False, timeout: int = 600
+) -> nbformat.NotebookNode:
+    """Run a notebook top to bottom in a fresh Python kernel (nbclient).
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The notebook (left unchanged).
+    cwd : pathlib.Path
+        The kernel's working directory (the notebook's folder, for relative paths).
+    allow_errors : bool
+        Go on after a cell that raises (its error is in its outputs); False stops
+        there with nbclient's ``CellExecutionError``.
+    timeout : int
+        Longest time a cell may run, s.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The executed copy, with outputs.
+
+    Examples
+    --------
+    Starting a kernel takes a few seconds, so this example is not run by the doctests:
+
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
+    >>> execute(nb, Path(".")).cells[0].outputs[0].text  # doctest: +SKIP
+    '42\\n'
+    """
     from nbclient import NotebookClient
 
     nb = copy.deepcopy(nb)
@@ -153,8 +232,37 @@ def execute(nb, cwd: Path, allow_errors: bool = False, timeout: int = 600):
 def generate(master_path: Path, out_dir: Path, run: bool = False) -> tuple[Path, Path]:
     """Write ``out_dir/student/NAME.ipynb`` and ``out_dir/instructor/NAME.ipynb`` from a master.
 
-    With ``run=True`` the instructor version is executed top to bottom first:
-    a master that only worked when run out of order is rejected, naming the cell.
+    Parameters
+    ----------
+    master_path : pathlib.Path
+        The master notebook ``NAME.ipynb``.
+    out_dir : pathlib.Path
+        Where the two folders ``student/`` and ``instructor/`` go (created if missing).
+    run : bool
+        Execute the instructor version top to bottom first (:func:`execute`):
+        a master that only worked when run out of order is rejected, naming the cell.
+
+    Returns
+    -------
+    (pathlib.Path, pathlib.Path)
+        The student version's and the instructor version's paths.
+
+    Raises
+    ------
+    AssignmentError
+        If the master breaks the marker rules or, with ``run``, does not run top to bottom.
+
+    Examples
+    --------
+    >>> import nbformat, tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> master = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("tau = 3.5e-3  # SOLUTION")])
+    >>> nbformat.write(master, folder / "a0_demo.ipynb")
+    >>> student, instructor = generate(folder / "a0_demo.ipynb", folder / "out")
+    >>> student.relative_to(folder).as_posix(), instructor.relative_to(folder).as_posix()
+    ('out/student/a0_demo.ipynb', 'out/instructor/a0_demo.ipynb')
+    >>> nbformat.read(student, as_version=4).cells[0].source
+    'tau = ...  # your answer'
     """
     nbformat = _nbformat()
     master = nbformat.read(master_path, as_version=4)
@@ -180,8 +288,34 @@ def generate(master_path: Path, out_dir: Path, run: bool = False) -> tuple[Path,
     return paths[0], paths[1]
 
 
-def with_hidden_checks(master, submission):
-    """The submission with the master's hidden cells put back after the cell that precedes them."""
+def with_hidden_checks(master: nbformat.NotebookNode, submission: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The submission with the master's hidden cells put back, each after the cell that precedes it in the master.
+
+    Cells are matched by id (the versions keep the master's ids); a hidden
+    cell whose predecessor the student deleted goes first.
+
+    Parameters
+    ----------
+    master : nbformat.NotebookNode
+        The master notebook.
+    submission : nbformat.NotebookNode
+        A student's notebook (left unchanged).
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        A copy of the submission with the hidden cells, outputs cleared.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> answer = nbformat.v4.new_code_cell("tau = 3.5e-3  # SOLUTION")
+    >>> hidden = nbformat.v4.new_code_cell("check.synapse_tau(tau, 'AMPA')", metadata={"tags": ["hidden"]})
+    >>> master = nbformat.v4.new_notebook(cells=[answer, hidden])
+    >>> student = make_version(master, student=True)
+    >>> len(student.cells), [c.source for c in with_hidden_checks(master, student).cells][1]
+    (1, "check.synapse_tau(tau, 'AMPA')")
+    """
     nb = copy.deepcopy(submission)
     ids = [cell.get("id") for cell in nb.cells]
     previous = None
@@ -231,8 +365,41 @@ def grade(master_path: Path, submissions: Sequence[Path], out_csv: Path, timeout
     """Score each submission of one assignment; write a CSV and return its rows.
 
     The questions and their points come from running the instructor version
-    (every check passes there, or the master is wrong). A question's score is
-    that of the last check recorded for it; a check that never ran scores 0.
+    (every check passes there, or the master is wrong). Each submission runs
+    in a fresh kernel with the hidden checks put back
+    (:func:`with_hidden_checks`); a question's score is that of the last
+    check recorded for it, and a check that never ran scores 0.
+
+    Parameters
+    ----------
+    master_path : pathlib.Path
+        The master notebook of the assignment.
+    submissions : Sequence[pathlib.Path]
+        The students' notebooks.
+    out_csv : pathlib.Path
+        The CSV to write (its folder is created if missing).
+    timeout : int
+        Longest time a cell may run, s.
+
+    Returns
+    -------
+    list of dict
+        One row per submission: ``notebook`` (file name), the points of every
+        question, ``total``, ``max`` and ``errors`` (cells that raised).
+
+    Raises
+    ------
+    AssignmentError
+        If the instructor version fails a check or raises.
+
+    Examples
+    --------
+    Each notebook runs in its own kernel (seconds each), so this example is not run by the doctests:
+
+    >>> rows = grade(Path("book/assignments/a1_synapse_tau.ipynb"),
+    ...              sorted(Path("submissions").glob("*.ipynb")), Path("scores.csv"))  # doctest: +SKIP
+    >>> rows[0]["total"], rows[0]["max"]  # doctest: +SKIP
+    (5.0, 6.0)
     """
     nbformat = _nbformat()
     master = nbformat.read(master_path, as_version=4)
@@ -281,6 +448,23 @@ def _masters(paths: Iterable[Path]) -> list[Path]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line: ``generate`` the versions of masters, or ``grade`` the submissions of one.
+
+    Parameters
+    ----------
+    argv : Sequence[str] or None
+        The arguments (None: ``sys.argv[1:]``); see the module's docstring.
+
+    Returns
+    -------
+    int
+        The exit status: 0, or 2 after an :class:`AssignmentError` (printed on stderr).
+
+    Examples
+    --------
+    >>> main(["generate", "notes.txt"])  # not a notebook: the error goes to stderr
+    2
+    """
     parser = argparse.ArgumentParser(prog="python -m dynapse_edu.course.assign", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     gen = sub.add_parser("generate", help="write student and instructor versions")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -26,11 +27,28 @@ from .. import experiments
 from ..core.params import ParamsLike, resolve
 from ..core.synapse import synapse_index
 from ..errors import ParameterError
+from ..hardware.board import Board, Population
+from ..spice import compare
 
 
 @dataclasses.dataclass(frozen=True)
 class CheckResult:
-    """The outcome of one check: which question, right or not, why, and its points."""
+    """The outcome of one check: which question, right or not, why, and its points.
+
+    Its ``str`` is the line the student sees (``✓`` or ``✗``, the question, the
+    message); it is true when the check passed.
+
+    Attributes
+    ----------
+    question : str
+        The question's label (the grading table's column).
+    passed : bool
+        Whether the answer is right within the tolerance.
+    message : str
+        What was compared and, if wrong, in which direction it is off.
+    points : float
+        The points the question is worth.
+    """
 
     question: str
     passed: bool
@@ -39,6 +57,7 @@ class CheckResult:
 
     @property
     def score(self) -> float:
+        """The points scored: ``points`` if passed, else 0."""
         return self.points if self.passed else 0.0
 
     def __bool__(self) -> bool:
@@ -48,6 +67,7 @@ class CheckResult:
         return f"{'✓' if self.passed else '✗'} {self.question}: {self.message}"
 
     def as_dict(self) -> dict:
+        """The fields and the ``score`` as a JSON-ready dict (what grading collects)."""
         return dataclasses.asdict(self) | {"score": self.score}
 
 
@@ -55,12 +75,40 @@ _RESULTS: list[CheckResult] = []
 
 
 def results() -> list[CheckResult]:
-    """Every check recorded in this process so far, in order."""
+    """Every check recorded in this process so far, in order.
+
+    Returns
+    -------
+    list of CheckResult
+        A copy: changing it does not change the record.
+
+    Examples
+    --------
+    >>> _ = reset()
+    >>> _ = close(2.0, 2.0, "x", question="q1")
+    ✓ q1: x = 2 (simulator: 2, within 3%)
+    >>> [r.question for r in results()]
+    ['q1']
+    """
     return list(_RESULTS)
 
 
 def reset() -> list[CheckResult]:
-    """Forget the recorded checks; returns what was recorded."""
+    """Forget the recorded checks.
+
+    Returns
+    -------
+    list of CheckResult
+        What was recorded before.
+
+    Examples
+    --------
+    >>> _ = close(1.0, 1.0, "x", question="q1")
+    ✓ q1: x = 1 (simulator: 1, within 3%)
+    >>> _ = reset()
+    >>> results()
+    []
+    """
     done = list(_RESULTS)
     _RESULTS.clear()
     return done
@@ -92,7 +140,51 @@ def close(
     question: str = "",
     points: float = 1.0,
 ) -> CheckResult:
-    """Is ``answer`` within ``rel_tol`` of ``expected``? Values shown divided by ``scale`` in ``unit``."""
+    """Is ``answer`` within ``rel_tol`` of ``expected``? Prints and records the outcome.
+
+    Every other answer check ends here once it knows the expected value. A
+    wrong answer's message says whether it is too large or too small, and
+    whether it is off by a factor 1000 or 1e12 (a unit slip).
+
+    Parameters
+    ----------
+    answer : float
+        The student's value, SI (``...`` raises NotImplementedError: not answered yet).
+    expected : float
+        The right value, SI.
+    what : str
+        What the value is, for the message.
+    unit : str
+        The unit the message shows values in (e.g. ``"ms"``).
+    scale : float
+        The size of that unit in SI (1e-3 for ms): values are shown divided by it.
+    rel_tol : float
+        The relative tolerance (0.03 is 3 %).
+    question : str
+        The question's label.
+    points : float
+        The points the question is worth.
+
+    Returns
+    -------
+    CheckResult
+        The recorded outcome.
+
+    Raises
+    ------
+    ParameterError
+        If ``answer`` is not a number.
+    NotImplementedError
+        If ``answer`` is still ``...``.
+
+    Examples
+    --------
+    >>> r = close(2.0, 2.0e-3, "tau", "ms", 1e-3, question="q1")  # doctest: +NORMALIZE_WHITESPACE
+    ✗ q1: tau = 2000 ms is too large: the simulator gives 2 ms (off by 99900.0%, tolerance 3%);
+    it is off by a factor 1000: check your units
+    >>> r.score
+    0.0
+    """
     value = _number(answer, what)
 
     def fmt(x: float) -> str:
@@ -127,7 +219,36 @@ def synapse_tau(
     question: str = "synapse tau",
     points: float = 1.0,
 ) -> CheckResult:
-    """Check a synapse time constant (s) against one measured on a simulated kernel."""
+    """Check a synapse time constant against one measured on a simulated kernel.
+
+    The kernel (:func:`~dynapse_edu.experiments.synapse_kernel`) runs for 8
+    time constants; its decay is fitted by :func:`~dynapse_edu.experiments.measure_decay`.
+
+    Parameters
+    ----------
+    answer : float
+        The student's time constant, s.
+    synapse : str
+        ``"AMPA"``, ``"NMDA"``, ``"GABA_A"`` or ``"GABA_B"``.
+    params : Params, dict or None
+        The parameters the answer is for; None for the defaults.
+    rel_tol : float
+        The relative tolerance.
+    question : str
+        The question's label.
+    points : float
+        The points the question is worth.
+
+    Returns
+    -------
+    CheckResult
+        The recorded outcome.
+
+    Examples
+    --------
+    >>> r = synapse_tau(35e-3, "NMDA", question="q1")
+    ✓ q1: tau of the NMDA synapse = 35 ms (simulator: 35.46 ms, within 3%)
+    """
     synapse_index(synapse)
     p = resolve(params)
     duration = min(max(8 * p.tau_syn(synapse), 0.02), 10.0)
@@ -146,7 +267,36 @@ def synapse_peak(
     question: str = "synapse peak",
     points: float = 1.0,
 ) -> CheckResult:
-    """Check the peak current (A) of a synapse after one spike of weight ``weight``."""
+    """Check the peak current of a synapse after one spike of weight ``weight``.
+
+    Parameters
+    ----------
+    answer : float
+        The student's peak current, A.
+    synapse : str
+        ``"AMPA"``, ``"NMDA"``, ``"GABA_A"`` or ``"GABA_B"``.
+    weight : float
+        Weight of the spike.
+    params : Params, dict or None
+        The parameters the answer is for; None for the defaults.
+    rel_tol : float
+        The relative tolerance.
+    question : str
+        The question's label.
+    points : float
+        The points the question is worth.
+
+    Returns
+    -------
+    CheckResult
+        The recorded outcome.
+
+    Examples
+    --------
+    >>> r = synapse_peak(0.401, "AMPA", question="q2")  # in pA instead of A  # doctest: +NORMALIZE_WHITESPACE
+    ✗ q2: peak of the AMPA current = 4.01e+11 pA is too large: the simulator gives 401 pA
+    (off by 99999999900.0%, tolerance 2%)
+    """
     p = resolve(params)
     t, current = experiments.synapse_kernel(synapse, weight=weight, duration=0.01, t_spike=0.0, params=p, dt=1e-4)
     return close(answer, float(current.max()), f"peak of the {synapse} current", "pA", 1e-12, rel_tol, question,
@@ -162,7 +312,35 @@ def output_rate(
     question: str = "output rate",
     points: float = 1.0,
 ) -> CheckResult:
-    """Check a firing rate (Hz) for a constant injected current ``I_const`` (A)."""
+    """Check a firing rate for a constant injected current ``I_const``.
+
+    Parameters
+    ----------
+    answer : float
+        The student's rate, Hz.
+    I_const : float
+        The constant current injected into the soma, A.
+    params : Params, dict or None
+        The parameters the answer is for; None for the defaults.
+    duration : float
+        Simulated time over which the rate is counted, s.
+    rel_tol : float
+        The relative tolerance.
+    question : str
+        The question's label.
+    points : float
+        The points the question is worth.
+
+    Returns
+    -------
+    CheckResult
+        The recorded outcome.
+
+    Examples
+    --------
+    >>> r = output_rate(65.0, 1e-9, duration=0.2, question="q3")
+    ✓ q3: output rate at 1000 pA = 65 Hz (simulator: 65 Hz, within 5%)
+    """
     rate = float(experiments.fi_curve([I_const], duration=duration, params=params)[0])
     return close(answer, rate, f"output rate at {I_const * 1e12:.4g} pA", "Hz", 1.0, rel_tol, question, points)
 
@@ -189,11 +367,39 @@ def adapted_isi(
     points: float = 1.0,
     **pulse: float,
 ) -> CheckResult:
-    """Check that ``params`` give an adapted (last) inter-spike interval of ``target`` s.
+    """Check that ``params`` give an adapted (last) inter-spike interval of ``target``.
 
-    The neuron is driven by the part-3 pulse (:func:`dynapse_edu.experiments.adaptation_isi`,
-    whose keyword arguments ``pulse`` passes on); the last interval of the pulse is compared
-    with the target.
+    A design check: the student chooses the parameters, the simulator says
+    what they achieve. The neuron is driven by the part-3 pulse
+    (:func:`~dynapse_edu.experiments.adaptation_isi`); the last interval of
+    the pulse is compared with the target.
+
+    Parameters
+    ----------
+    params : Params, dict or None
+        The student's parameters.
+    target : float
+        The adapted interval to reach, s.
+    rel_tol : float
+        The relative tolerance.
+    question : str
+        The question's label.
+    points : float
+        The points the question is worth.
+    **pulse
+        Keyword arguments of :func:`~dynapse_edu.experiments.adaptation_isi`
+        (``rate`` in Hz, ``weight``, ``t_on``, ``t_off``, ``duration`` in s, ...).
+
+    Returns
+    -------
+    CheckResult
+        The recorded outcome; failed with advice (more or less adaptation) when off.
+
+    Examples
+    --------
+    >>> r = adapted_isi({"I_w_ahp": 4e-12}, 48e-3, question="q4")  # doctest: +NORMALIZE_WHITESPACE
+    ✗ q4: with your settings the adapted ISI is 112.7 ms (target 48 ms, off by 134.8%, tolerance 5%):
+    you need less adaptation
     """
     target = _number(target, "target ISI")
     isi = experiments.adaptation_isi(params=params, **pulse)
@@ -213,7 +419,35 @@ def rate_at(
     question: str = "rate",
     points: float = 1.0,
 ) -> CheckResult:
-    """Check that a neuron with ``params`` fires at ``target`` Hz for an injected ``current`` (A)."""
+    """Check that a neuron with ``params`` fires at ``target`` for an injected ``current``.
+
+    Parameters
+    ----------
+    params : Params, dict or None
+        The student's parameters.
+    current : float
+        The constant current injected into the soma, A.
+    target : float
+        The rate to reach, Hz.
+    rel_tol : float
+        The relative tolerance.
+    duration : float
+        Simulated time over which the rate is counted, s.
+    question : str
+        The question's label.
+    points : float
+        The points the question is worth.
+
+    Returns
+    -------
+    CheckResult
+        The recorded outcome; failed with advice (faster or slower) when off.
+
+    Examples
+    --------
+    >>> r = rate_at({"I_tau_mem": 5e-12}, 1e-9, 65.0, duration=0.2, question="q5")
+    ✓ q5: with your settings the rate at 1000 pA is 65 Hz (target 65 Hz, within 10%)
+    """
     rate = float(experiments.fi_curve([current], duration=duration, params=params)[0])
     return _design(rate, _number(target, "target rate"), f"the rate at {current * 1e12:.4g} pA", "Hz", 1.0, rel_tol,
                    question, points, "the neuron must fire faster", "the neuron must fire slower")
@@ -229,7 +463,40 @@ def fi_slope(
     question: str = "F-I slope",
     points: float = 1.0,
 ) -> CheckResult:
-    """Check the F-I slope (Hz/A) between injected currents ``low`` and ``high`` (A) against ``target``."""
+    """Check the F-I slope between injected currents ``low`` and ``high`` against ``target``.
+
+    Parameters
+    ----------
+    params : Params, dict or None
+        The student's parameters.
+    low, high : float
+        The two injected currents, A (``low < high``).
+    target : float
+        The slope to reach, Hz/A.
+    rel_tol : float
+        The relative tolerance.
+    duration : float
+        Simulated time over which each rate is counted, s.
+    question : str
+        The question's label.
+    points : float
+        The points the question is worth.
+
+    Returns
+    -------
+    CheckResult
+        The recorded outcome; failed with advice (steeper or flatter) when off.
+
+    Raises
+    ------
+    ParameterError
+        If ``low >= high``.
+
+    Examples
+    --------
+    >>> r = fi_slope(None, 500e-12, 1000e-12, 0.08e12, duration=0.2, question="q6")
+    ✓ q6: with your settings the F-I slope is 0.08 Hz/pA (target 0.08 Hz/pA, within 15%)
+    """
     if not high > low:
         raise ParameterError(f"need low < high, got low = {low!r} A, high = {high!r} A")
     rates = experiments.fi_curve([low, high], duration=duration, params=params)
@@ -239,8 +506,8 @@ def fi_slope(
 
 
 def population_rate(
-    board: object,
-    neurons: object,
+    board: Board,
+    neurons: Population | Iterable[int],
     low: float,
     high: float,
     duration: float = 0.5,
@@ -248,15 +515,48 @@ def population_rate(
     question: str = "population rate",
     points: float = 1.0,
 ) -> CheckResult:
-    """Check that the mean rate of ``neurons`` on ``board`` lies in [low, high] Hz.
+    """Check that the mean rate of ``neurons`` on ``board`` lies in [``low``, ``high``].
 
-    The board (a :class:`~dynapse_edu.hardware.chip.Chip` or :class:`~dynapse_edu.hardware.board.Board`)
-    is simulated for ``duration`` s as it is (the reference integrator); with
+    The board is simulated as it is (the reference integrator); with
     ``hardware=True`` it must have been built in hardware mode, so that every
     connection obeyed the chip's routing rules.
-    """
-    from ..hardware.board import Board, Population
 
+    Parameters
+    ----------
+    board : Chip or Board
+        The student's network.
+    neurons : ~dynapse_edu.hardware.board.Population or Sequence[int]
+        The neurons whose mean rate counts (global ids).
+    low, high : float
+        The allowed range of the mean rate, Hz (``0 <= low < high``).
+    duration : float
+        Simulated time, s.
+    hardware : bool
+        Require a board built with ``hardware=True``.
+    question : str
+        The question's label.
+    points : float
+        The points the question is worth.
+
+    Returns
+    -------
+    CheckResult
+        The recorded outcome; failed with advice (more or less drive) when out of range.
+
+    Raises
+    ------
+    ParameterError
+        If ``board`` is not a Board or ``low``/``high`` are not a range.
+
+    Examples
+    --------
+    >>> from dynapse_edu import Chip, PoissonGenerator
+    >>> chip = Chip(hardware=True)
+    >>> group = chip.get_neurons(4, core=0)
+    >>> _ = chip.add_connection(PoissonGenerator(4, 200.0, seed=0), group, "AMPA", 8, rule="one_to_one")
+    >>> r = population_rate(chip, group, 1.0, 500.0, duration=0.1, question="q7")
+    ✓ q7: the mean rate of the 4 neurons is 95 Hz (wanted 1..500 Hz)
+    """
     if not isinstance(board, Board):
         raise ParameterError(f"board must be a Chip or Board, got {type(board).__name__}")
     if not 0 <= low < high:
@@ -274,11 +574,12 @@ def population_rate(
     return _record(CheckResult(question, False, f"{shown}: {advice}", points))
 
 
-_COMPARISONS = {
-    "dpi_pulse": "compare_dpi_pulse",
-    "dpi_train": "compare_dpi_train",
-    "dpi_gain": "compare_dpi_gain",
-    "neuron_fi": "compare_neuron_fi",
+#: The comparisons :func:`comparison_metric` knows, by short name.
+COMPARISONS = {
+    "dpi_pulse": compare.compare_dpi_pulse,
+    "dpi_train": compare.compare_dpi_train,
+    "dpi_gain": compare.compare_dpi_gain,
+    "neuron_fi": compare.compare_neuron_fi,
 }
 
 
@@ -293,18 +594,51 @@ def comparison_metric(
 ) -> CheckResult:
     """Check a number read off a transistor-level comparison (:mod:`dynapse_edu.spice.compare`).
 
-    ``comparison`` names the comparison (``"dpi_pulse"``, ``"dpi_train"``, ``"dpi_gain"``,
-    ``"neuron_fi"``, run with its defaults; ngspice results come from the on-disk cache when
-    present), ``metric`` one of its metrics (e.g. ``"decay tau (s)"``) and ``side`` which value:
-    ``"spice"``, ``"model"`` or ``"ratio"`` (model / ngspice). Needs ngspice and PySpice.
+    The comparison runs with its defaults; ngspice results come from the
+    on-disk cache when present. Needs ngspice and PySpice.
+
+    Parameters
+    ----------
+    answer : float
+        The student's value: in the metric's unit (s or A, as its name
+        states) for ``"spice"`` and ``"model"``, a pure number for ``"ratio"``.
+    comparison : str
+        A key of :data:`COMPARISONS`: ``"dpi_pulse"``, ``"dpi_train"``, ``"dpi_gain"``, ``"neuron_fi"``.
+    metric : str
+        One of the comparison's metrics (e.g. ``"decay tau (s)"``).
+    side : str
+        Which value: ``"spice"``, ``"model"`` or ``"ratio"`` (model / ngspice).
+    rel_tol : float
+        The relative tolerance.
+    question : str
+        The question's label.
+    points : float
+        The points the question is worth.
+
+    Returns
+    -------
+    CheckResult
+        The recorded outcome.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown comparison, metric or side.
+
+    Examples
+    --------
+    >>> comparison_metric(1.0, "dpi", "decay tau (s)")
+    Traceback (most recent call last):
+    ...
+    dynapse_edu.errors.ParameterError: unknown comparison 'dpi'; known: dpi_pulse, dpi_train, dpi_gain, neuron_fi
+    >>> r = comparison_metric(3.9e-3, "dpi_pulse", "decay tau (s)", side="spice")  # doctest: +SKIP
+    ✓ transistor level: decay tau (spice) of dpi_pulse = 3.9 ms (simulator: 3.934 ms, within 5%)
     """
-    if comparison not in _COMPARISONS:
-        raise ParameterError(f"unknown comparison {comparison!r}; known: {', '.join(_COMPARISONS)}")
+    if comparison not in COMPARISONS:
+        raise ParameterError(f"unknown comparison {comparison!r}; known: {', '.join(COMPARISONS)}")
     if side not in ("spice", "model", "ratio"):
         raise ParameterError(f"side = {side!r}; allowed: 'spice', 'model', 'ratio'")
-    from ..spice import compare
-
-    result = getattr(compare, _COMPARISONS[comparison])()
+    result = COMPARISONS[comparison]()
     if metric not in result.metrics:
         raise ParameterError(f"unknown metric {metric!r} of {comparison}; known: {', '.join(result.metrics)}")
     spice_value, model_value = result.metrics[metric]
@@ -320,6 +654,7 @@ def comparison_metric(
 
 __all__ = [
     "population_rate",
+    "COMPARISONS",
     "comparison_metric",
     "CheckResult",
     "results",

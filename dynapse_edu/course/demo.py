@@ -17,6 +17,28 @@ from .. import experiments, plot
 
 
 def main(argv: list[str] | None = None) -> Path:
+    """Run the part-1 experiment, print its spike count and save its figure.
+
+    Parameters
+    ----------
+    argv : list of str or None
+        The command's arguments (None: ``sys.argv[1:]``): ``--out FILE`` (the
+        figure, default ``build/part1.png``; its folder is created) and
+        ``--duration SECONDS`` (default 1).
+
+    Returns
+    -------
+    pathlib.Path
+        The figure file written.
+
+    Examples
+    --------
+    Saving the figure takes over half a second, so the doctests do not run this
+    example (``tests/course/test_demo.py`` does the same):
+
+    >>> out = main(["--out", "build/part1.png", "--duration", "0.1"])  # doctest: +SKIP
+    part 1: 6 output spikes in 0.1 s; figure written to build/part1.png
+    """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="build/part1.png", help="figure file to write (default build/part1.png)")
     parser.add_argument("--duration", type=float, default=1.0, help="simulated time in s (default 1)")
@@ -35,6 +57,7 @@ def main(argv: list[str] | None = None) -> Path:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, dpi=120)
+    plt.close(fig)
     print(f"part 1: {result.spike_count[0]} output spikes in {args.duration:g} s; figure written to {out}")
     return out
 

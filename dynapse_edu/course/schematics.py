@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import schemdraw
 import schemdraw.elements as elm
+from schemdraw import flow
 
 #: Labels of the bias voltages and nodes in :func:`dpi_synapse`.
 DPI_SYNAPSE_LABELS: tuple[str, ...] = (
@@ -127,8 +128,6 @@ def dpi_neuron(unit: float = 2.0, fontsize: float = 11) -> schemdraw.Drawing:
     >>> "<svg" in dpi_neuron().get_imagedata("svg").decode()[:200]
     True
     """
-    from schemdraw import flow
-
     d = _drawing(unit, fontsize)
     inputs = "input DPI synapses\nAMPA, NMDA,\nGABA_A, GABA_B"
     syn = d.add(flow.Box(w=4.4, h=1.4).at((-1.2, 0)).anchor("W").label(inputs))

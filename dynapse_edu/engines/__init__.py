@@ -1,6 +1,7 @@
 """The integrators: they take a :class:`~dynapse_edu.core.network.Network` and return a Result.
 
-* :mod:`~dynapse_edu.engines.registry`: ``method=`` names to integrators (:func:`simulate`);
+* :mod:`~dynapse_edu.engines.registry`: ``method=`` names to integrators
+  (:func:`~dynapse_edu.engines.registry.simulate`);
 * :mod:`~dynapse_edu.engines.reference`: ``method="reference"``, ``scipy.integrate.solve_ivp`` with exact events;
 * :mod:`~dynapse_edu.engines.fast`: ``method="fast"``, numba, vectorised over whole chips;
 * :mod:`~dynapse_edu.engines.kernels`: its compiled kernels, built from the core's own functions.

@@ -3,8 +3,9 @@ r"""The fast engine: ``method="fast"``, a fixed-step integrator for whole chips 
 It integrates the same equations as the reference integrator
 (:mod:`dynapse_edu.engines.reference`): the soma functions of :mod:`dynapse_edu.core.neuron`
 compiled by numba from their own code, the exact solution of the DPI decay of
-:mod:`dynapse_edu.core.synapse`, and the events of :mod:`dynapse_edu.core.dynamics`
-(see the module ``dynapse_edu.engines.kernels`` for how, and for the scheme).
+:mod:`dynapse_edu.core.synapse`, the reset of :func:`dynapse_edu.core.neuron.spike_reset`
+and the input jumps of :func:`dynapse_edu.core.dynamics.input_jumps` (see the module
+:mod:`dynapse_edu.engines.kernels` for how, and for the scheme).
 
 >>> from dynapse_edu.experiments import part1
 >>> fast, ref = part1(method="fast", dt=None), part1(method="reference", dt=None)
@@ -17,7 +18,7 @@ A fixed step ``h`` (:data:`DEFAULT_STEP` = 100 us); each neuron's step is cut
 at the exact times of its input spikes and of the end of its refractory
 period; synapse and adaptation currents decay in closed form (exact at any
 ``h``); the membrane is integrated in the log domain (``ln I_mem``) with the
-classical RK4, shortened where ``ln I_mem`` would change by more than 1 in
+classical RK4, shortened where ``ln I_mem`` would change by more than 2 (``kernels.DU_MAX``) in
 a step; a threshold crossing is located to 100 ns. Spikes of neurons
 onto neurons reach their targets at their exact times (the targets' step is
 integrated again with them). Measured (details and timings in
@@ -54,25 +55,72 @@ arbitrary event time).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
+import sys
+import threading
 import time
 import warnings
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from ..core.dynamics import N_STATE, NeuronTable, deliver_spikes, rest_state
+from ..core.dynamics import N_STATE, NeuronTable, deliver_spikes, input_jumps, rest_state
 from ..core.network import Network, Projection, check_duration
 from ..core.params import Params
 from ..core.result import Record, Result, traces_from_states
 from ..errors import ParameterError
-from . import kernels as _kernels
+from . import kernels
 
 #: Default time step of the fast engine, s.
 DEFAULT_STEP = 100e-6
 #: Allowed range of the time step, s.
 STEP_RANGE = (1e-7, 1e-3)
+
+
+#: A first run of the process still busy after this many seconds is compiling the kernels (loading
+#: them from numba's disk cache takes well under a second): it says so, once (:func:`first_call_notice`).
+ANNOUNCE_AFTER = 2.0
+#: What it says.
+COMPILING_NOTICE = (
+    "dynapse_edu: compiling the fast engine's kernels (numba, first use on this machine: about 20-45 s, "
+    "once; later runs load them from the disk cache). `python -m dynapse_edu.engines.fast` does it ahead of time."
+)
+_notice = {"done": False}  # whether this process's first run has happened
+
+
+@contextlib.contextmanager
+def first_call_notice(after: float | None = None) -> Iterator[None]:
+    """Around the first run of the process: if it takes longer than ``after`` s, say on stderr that the kernels compile.
+
+    The first ``method="fast"`` call on a machine where the kernels were never compiled (a plain
+    ``pip install``, Colab) spends 20-45 s in numba's compiler before it computes anything; this
+    says so once, instead of a silent wait. Later calls of the process say nothing.
+
+    Parameters
+    ----------
+    after : float, optional
+        Seconds before the notice (default :data:`ANNOUNCE_AFTER`).
+
+    Examples
+    --------
+    >>> with first_call_notice():  # the doctest's process ran the kernels already: nothing is said
+    ...     pass
+    """
+    if _notice["done"] or not kernels.HAVE_NUMBA:
+        yield
+        return
+    _notice["done"] = True
+    timer = threading.Timer(ANNOUNCE_AFTER if after is None else after,
+                            lambda: print(COMPILING_NOTICE, file=sys.stderr, flush=True))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
 
 
 def check_step(step: float) -> float:
@@ -102,17 +150,17 @@ def run_fast(
 
     Parameters
     ----------
-    net:
+    net : Network
         The network (:meth:`dynapse_edu.hardware.chip.Chip.build`).
-    duration:
-        Simulated time, s.
-    record:
+    duration : float
+        Simulated time, s, in (0, :data:`~dynapse_edu.core.network.MAX_DURATION`].
+    record : Record, optional
         What to record (default: every neuron every 0.1 ms, as the reference).
         For big networks record few neurons or ``Record(dt=None, neurons=())``:
         spike times are always kept.
-    step:
+    step : float
         Integration step ``h`` in s (default 100 us), within :data:`STEP_RANGE`.
-    threads:
+    threads : int, optional
         Threads for networks without recurrent connections, whose neurons are
         independent (:func:`independent_groups`); default one per core. The
         result does not depend on it.
@@ -121,6 +169,25 @@ def run_fast(
     -------
     Result
         As :func:`dynapse_edu.engines.reference.run_reference`, with ``method="fast"``.
+
+    Raises
+    ------
+    ParameterError
+        For a duration, step or number of threads out of range.
+
+    Examples
+    --------
+    100 neurons, each driven by a constant current of its own (I_const from 0.2 to 2 nA), for 0.2 s:
+
+    >>> import numpy as np
+    >>> from dynapse_edu.core.dynamics import NeuronTable
+    >>> from dynapse_edu.core.params import Params
+    >>> table = NeuronTable.from_params([Params(I_const=c) for c in np.linspace(0.2e-9, 2e-9, 100)])
+    >>> none = Projection.build(100, *(np.zeros(0, np.int64),) * 3, np.zeros(0))
+    >>> net = Network(table, np.arange(100), np.zeros(0, np.int64), np.zeros(0), none, none)
+    >>> result = run_fast(net, 0.2, Record(dt=None, neurons=(), at_spikes=False))
+    >>> result.spike_count[[0, 50, 99]].tolist()  # 0.2 nA is below rheobase; more current, more spikes
+    [0, 15, 23]
     """
     duration = check_duration(duration)
     record = Record() if record is None else record
@@ -139,7 +206,7 @@ def run_fast(
             UserWarning,
             stacklevel=3,
         )
-    if not _kernels.HAVE_NUMBA and n * n_steps > 2_000_000:
+    if not kernels.HAVE_NUMBA and n * n_steps > 2_000_000:
         warnings.warn(
             "numba is not installed: the fast engine runs as plain Python and will be slow; "
             "install it with pip install 'dynapse-edu[fast]'",
@@ -163,11 +230,12 @@ def run_fast(
         result = _run_kernel(sub, h, n_steps, duration, sample_every, rec_local, out, ev_local)
         return (idx, mine, out, *result)
 
-    if len(jobs) == 1:
-        outputs = [run_group(jobs[0])]
-    else:  # the kernels release the GIL: one thread per group of neurons
-        with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-            outputs = list(pool.map(run_group, jobs))
+    with first_call_notice():
+        if len(jobs) == 1:
+            outputs = [run_group(jobs[0])]
+        else:  # the kernels release the GIL: one thread per group of neurons
+            with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+                outputs = list(pool.map(run_group, jobs))
     spk_i = np.concatenate([idx[o_i] for idx, _, _, o_i, _, _, _ in outputs])
     spk_t = np.concatenate([o_t for _, _, _, _, o_t, _, _ in outputs])
     es_t, es_y = np.zeros(0), np.zeros((0, N_STATE))
@@ -223,7 +291,7 @@ def independent_groups(net: Network, parts: int) -> list[np.ndarray]:
     connections the network stays whole.
     """
     n = net.n
-    if parts <= 1 or n < 2 * parts or net.recurrent.post.size or not _kernels.HAVE_NUMBA:
+    if parts <= 1 or n < 2 * parts or net.recurrent.post.size or not kernels.HAVE_NUMBA:
         return [np.arange(n)]
     load = np.bincount(net.external.post, minlength=n) + 1.0
     cuts = np.searchsorted(np.cumsum(load), np.arange(1, parts) * load.sum() / parts)
@@ -254,10 +322,10 @@ def _run_kernel(
     table = net.table
     state = rest_state(table)
     ext, recur = net.external, net.recurrent
-    ext_jump = table.jump_syn[ext.synapse, ext.post] * ext.weight
-    rec_jump = table.jump_syn[recur.synapse, recur.post] * recur.weight
-    return _kernels.run_kernel(
-        state, _kernels.as_table(table), h, n_steps, duration,
+    ext_jump = input_jumps(table, ext.synapse, ext.post, ext.weight)
+    rec_jump = input_jumps(table, recur.synapse, recur.post, recur.weight)
+    return kernels.run_kernel(
+        state, kernels.as_table(table), h, n_steps, duration,
         np.ascontiguousarray(net.input_sources, dtype=np.int64), np.ascontiguousarray(net.input_times, dtype=float),
         ext.ptr.astype(np.int64), ext.post, ext.synapse, np.ascontiguousarray(ext_jump),
         recur.ptr.astype(np.int64), recur.post, recur.synapse, np.ascontiguousarray(rec_jump),
@@ -266,7 +334,7 @@ def _run_kernel(
 
 
 def compile_kernels() -> float:
-    """Compile every kernel of the fast engine, or load it from numba's disk cache; returns the time taken, s.
+    """Compile every kernel of the fast engine, or load it from numba's disk cache.
 
     The first use of ``method="fast"`` on a machine compiles the kernels (about
     20 s); the compiled code is then cached on disk and a new process loads it
@@ -274,7 +342,20 @@ def compile_kernels() -> float:
     (``python -m dynapse_edu.engines.fast``), so that neither the course nor a
     benchmark waits for the compiler. Runs three tiny networks that take every
     path of the kernels: spike monitors only, one neuron with event samples,
-    and recurrent connections.
+    and recurrent connections (``tests/engines/test_fast.py`` checks that the
+    chip API's runs compile nothing more afterwards).
+
+    Returns
+    -------
+    float
+        The time it took, s.
+
+    Examples
+    --------
+    >>> seconds = compile_kernels()  # about 20 s the first time on a machine, then a fraction of a second
+    >>> from dynapse_edu.engines import kernels
+    >>> len(kernels.run_kernel.signatures) >= 1 if kernels.HAVE_NUMBA else True
+    True
     """
     start = time.perf_counter()
     table = NeuronTable.from_params(Params(), 2)
@@ -293,7 +374,7 @@ def compile_kernels() -> float:
 
 __all__ = [
     "run_fast", "DEFAULT_STEP", "STEP_RANGE", "check_step", "check_threads", "compile_kernels", "grid_step",
-    "independent_groups",
+    "independent_groups", "first_call_notice", "ANNOUNCE_AFTER", "COMPILING_NOTICE",
 ]
 
 

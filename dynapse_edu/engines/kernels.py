@@ -1,19 +1,30 @@
 r"""Compiled kernels of the fast engine (:mod:`dynapse_edu.engines.fast`).
 
-No physics is written here. The soma equations are the functions of
-:mod:`dynapse_edu.core.neuron` (:func:`~dynapse_edu.core.neuron.soma_input`,
-:func:`~dynapse_edu.core.neuron.leak_sum`, :func:`~dynapse_edu.core.neuron.membrane_derivative`,
-...), compiled by numba from *their own bytecode* (:func:`_compile_physics`):
-the substitutions are ``scipy.special.expit``, which numba cannot compile,
-by the same logistic function written with one ``exp``, and ``np.asarray`` /
-``np.maximum`` by their scalar forms (no 0-d array per call). The synapse and
-adaptation currents obey the linear decay of :func:`dynapse_edu.core.synapse.dpi_decay`
-(``dI/dt = -I / tau`` down to the floor I0), whose exact solution
-``max(I exp(-t / tau), I0)`` is what :func:`_decay` applies; input jumps are
-the ``jump_syn * weight`` of :func:`dynapse_edu.core.dynamics.deliver_spikes` and the
-output spike is :func:`dynapse_edu.core.dynamics.reset`. ``tests/test_fast.py``
-checks the compiled right-hand side against :func:`dynapse_edu.core.dynamics.derivatives`
-to rounding error.
+No physics is written here. Every equation the kernels evaluate is a
+function of :mod:`dynapse_edu.core`, compiled by numba from *its own
+bytecode* (``_compile_physics``, the list ``PHYSICS``):
+
+* the rate of the membrane, :func:`~dynapse_edu.core.neuron.membrane_rate`, and the
+  soma functions it composes (:func:`~dynapse_edu.core.neuron.soma_input`,
+  :func:`~dynapse_edu.core.neuron.leak_sum`, :func:`~dynapse_edu.core.neuron.membrane_derivative`, ...);
+* the leakage floor and its hold, :func:`~dynapse_edu.core.neuron.floor` and
+  :func:`~dynapse_edu.core.neuron.hold_at_floor`;
+* the output spike, :func:`~dynapse_edu.core.neuron.spike_reset`;
+* the exact decay of the synapse and adaptation currents,
+  :func:`~dynapse_edu.core.synapse.dpi_decay_exact` (``max(I e^{-s/tau}, I0)``).
+
+The substitutions are ``scipy.special.expit``, which numba cannot compile, by
+the same logistic function written with one ``exp``, and ``np.asarray`` /
+``np.maximum`` / ``np.where`` by their scalar forms (no 0-d array per call).
+The input jumps are :func:`dynapse_edu.core.dynamics.input_jumps`, computed
+before the kernel runs (:mod:`dynapse_edu.engines.fast`) and added at the
+spike times as :func:`~dynapse_edu.core.dynamics.deliver_spikes` adds them.
+What is written here is the numerical scheme: the change of variable
+``u = ln I_mem`` (``du/dt = (dI_mem/dt) / I_mem``), the decay factors
+``exp(-s / tau)`` of the sub-step lengths, RK4, the location of threshold
+crossings, and the bookkeeping. ``tests/engines/test_fast.py`` checks the
+compiled functions (rate, floor hold, reset, decay) against the core's to
+rounding error (1e-12).
 
 Without numba the same functions run as plain Python (correct, slow: for
 small networks only).
@@ -30,8 +41,8 @@ spikes and of the end of its refractory period:
   capacitor voltage up to a factor ``U_T / kappa``), with the classical
   4-stage Runge-Kutta scheme; the synaptic currents at the stage times are
   the exact ones. A step is shortened where ``u`` changes fast: to
-  0.9 :data:`DU_MAX` / |du/dt| when its first stage predicts a change of
-  ``u`` by more than :data:`DU_MAX` (before the other three stages are
+  0.9 ``DU_MAX / |du/dt|`` when its first stage predicts a change of
+  ``u`` by more than ``DU_MAX`` (before the other three stages are
   computed), and halved and retried when the step still changes ``u`` by more
   than that; each neuron keeps its step length from one grid step to the next
   and doubles it after each accepted sub-step, up to ``h`` (where a strong
@@ -46,29 +57,29 @@ spikes and of the end of its refractory period:
   each trial point re-integrated from the sub-step's start: first the root of
   the parabola through the sub-step's ends with its initial slope, then Newton
   steps on the secant of the last two trials inside the bracket (Illinois
-  regula falsi where they leave it), to :data:`CROSSING_TOL` = 100 ns (about
+  regula falsi where they leave it), to ``CROSSING_TOL`` = 100 ns (about
   1.5 trials per spike);
 * spikes of neurons onto neurons (recurrent connections) reach their
   targets at their exact times: after a step in which neurons spiked, the
   targets start the step again from their saved state, with the spikes
   merged into their input events, until the step's spikes no longer change
-  (to 2 :data:`CROSSING_TOL`; at most :data:`MAX_REDO` passes, usually 2).
+  (to 2 ``CROSSING_TOL``; at most ``MAX_REDO`` passes, usually 2).
 
 How the work is laid out (none of it changes a result)
 -------------------------------------------------------
 * the membrane sub-steps of four neurons are computed side by side
-  (:func:`_free_steps4`): each stage of one neuron is a chain of dependent
+  (``_free_steps4``): each stage of one neuron is a chain of dependent
   exponentials and divisions, four independent chains keep the processor
   busy; a neuron's arithmetic is the same whatever its three neighbours
-  (``tests/test_fast.py`` renumbers the neurons and compares bit for bit);
-* so a grid step runs in rounds (:func:`_step_neurons`): every neuron goes to
+  (``tests/engines/test_fast.py`` renumbers the neurons and compares bit for bit);
+* so a grid step runs in rounds (``_step_neurons``): every neuron goes to
   the start of its next membrane sub-step, the sub-steps are computed four at
   a time, each is taken, refused (too large a change) or cut at a spike;
 * a neuron refractory all step long without input is not touched: its
   currents decay later in one go, ``max(I e^{-k h / tau}, I0)`` over the
-  ``k`` steps it was left alone (:func:`_settle`), exact as the stepwise decay;
+  ``k`` steps it was left alone (``_settle``), exact as the stepwise decay;
 * the functions of one membrane sub-step are pasted into their caller by
-  numba (:func:`_jit_inline`); the hot loop is one function, because numba
+  numba (``_jit_inline``); the hot loop is one function, because numba
   counts references (atomically) to every array passed to a function it
   does not inline.
 """
@@ -84,7 +95,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import neuron
+from ..core import neuron, synapse
 
 try:  # numba is optional: without it the kernels run as plain Python (slow)
     import numba
@@ -95,15 +106,39 @@ except ImportError:  # pragma: no cover - exercised in a subprocess test without
     HAVE_NUMBA = False
 
 
-def _physics_hash() -> str:
-    """A short hash of the code compiled into the kernels: :mod:`dynapse_edu.core.neuron` and this file."""
-    digest = hashlib.sha256(Path(neuron.__file__).read_bytes())
+#: The functions of :mod:`dynapse_edu.core` the fast engine compiles, by module, each module's callees first.
+PHYSICS: tuple[tuple[types.ModuleType, tuple[str, ...]], ...] = (
+    (synapse, ("dpi_decay_exact",)),
+    (
+        neuron,
+        (
+            "floor", "hold_at_floor", "positive_feedback", "nmda_gate", "soma_input", "leak_sum",
+            "membrane_derivative", "membrane_rate", "spike_reset",
+        ),
+    ),
+)
+#: Those of :data:`PHYSICS` numba pastes into their callers (``inline="always"``, see ``_jit_inline``).
+INLINE: frozenset[str] = frozenset({"membrane_rate"})
+
+
+def physics_hash() -> str:
+    """A short hash of the code compiled into the kernels: the core modules of :data:`PHYSICS` and this file.
+
+    Returns
+    -------
+    str
+        12 hexadecimal digits of the SHA-256 of the files, in the order of :data:`PHYSICS`, then this file.
+    """
+    digest = hashlib.sha256()
+    for module, _ in PHYSICS:
+        digest.update(Path(module.__file__).read_bytes())
     digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()[:12]
 
 
-#: Salt of the compiled kernels' cache names: a change of neuron.py (or of this file) gives new names.
-PHYSICS_HASH = _physics_hash()
+#: Salt of the compiled kernels' cache names: a change of a core module of :data:`PHYSICS` (or of this file)
+#: gives new names.
+PHYSICS_HASH = physics_hash()
 
 
 #: Floating-point liberties LLVM may take in the kernels (about 5 % faster): reciprocals, fused
@@ -119,11 +154,10 @@ def _jit(f: Any) -> Any:
     neurons run in threads) and is cached on disk (numba ``cache=True``: a cold process
     loads it in a fraction of a second instead of compiling for several).
     numba invalidates a cache when the function's own file changes, not when
-    a function it calls from another file does; the kernels inline the soma
-    functions of :mod:`dynapse_edu.core.neuron` (compiled with substitutions made
-    here), so every cached name carries :data:`PHYSICS_HASH`, a hash of
-    ``neuron.py`` and of this file: edit either and the kernels are compiled
-    afresh, never loaded stale.
+    a function it calls from another file does; the kernels inline the core
+    functions of :data:`PHYSICS` (compiled with substitutions made here), so
+    every cached name carries :data:`PHYSICS_HASH`, a hash of their modules and
+    of this file: edit any and the kernels are compiled afresh, never loaded stale.
     """
     if not HAVE_NUMBA:
         return f
@@ -132,7 +166,7 @@ def _jit(f: Any) -> Any:
 
 
 def _jit_inline(f: Any) -> Any:
-    """:func:`_jit`, and numba pastes the function into its callers (``inline="always"``).
+    """``_jit``, and numba pastes the function into its callers (``inline="always"``).
 
     For the membrane step of four neurons and the functions it calls: taken
     as calls they pass about 130 floats through the stack each time (10 % of
@@ -192,45 +226,51 @@ def _maximum(a: float, b: float) -> float:
     return a if a >= b else b
 
 
-#: What ``np`` means inside the compiled soma functions: the three numpy functions they call, on floats.
+@_jit
+def _where(condition: bool, a: float, b: float) -> float:
+    """np.where of a condition and two floats."""
+    return a if condition else b
+
+
+#: What ``np`` means inside the compiled core functions: the numpy functions they call, on floats.
 _scalar_np = types.ModuleType("dynapse_edu.engines.kernels.scalar_numpy")
 _scalar_np.asarray = _asarray
 _scalar_np.maximum = _maximum
-
-
-#: The functions of :mod:`dynapse_edu.core.neuron` the fast engine compiles, callees first.
-PHYSICS: tuple[str, ...] = (
-    "floor", "positive_feedback", "nmda_gate", "soma_input", "leak_sum", "membrane_derivative",
-)
+_scalar_np.where = _where
 
 
 def _compile_physics() -> dict[str, Any]:
-    """Compile the soma functions of :mod:`dynapse_edu.core.neuron` from their own bytecode.
+    """Compile the core functions of :data:`PHYSICS` from their own bytecode.
 
     Each function is rebuilt with the same code object and a copy of its
     module's globals in which its callees are the compiled versions,
-    ``expit`` is :func:`_expit` and ``np.asarray`` / ``np.maximum`` are their
-    scalar forms (:data:`_scalar_np`); numba then compiles that. Nothing is
-    retyped.
+    ``expit`` is ``_expit`` and ``np.asarray`` / ``np.maximum`` /
+    ``np.where`` are their scalar forms (``_scalar_np``); numba then
+    compiles that (pasted into its callers if named in :data:`INLINE`).
+    Nothing is retyped.
     """
-    env = dict(vars(neuron))
-    env["expit"] = _expit
-    env["np"] = _scalar_np
     compiled = {}
-    for name in PHYSICS:
-        f = getattr(neuron, name)
-        clone = types.FunctionType(f.__code__, env, f.__name__, f.__defaults__, f.__closure__)
-        clone.__doc__ = f.__doc__
-        compiled[name] = _jit(clone)
-        env[name] = compiled[name]
+    for module, names in PHYSICS:
+        env = dict(vars(module))
+        env["expit"] = _expit
+        env["np"] = _scalar_np
+        for name in names:
+            f = getattr(module, name)
+            clone = types.FunctionType(f.__code__, env, f.__name__, f.__defaults__, f.__closure__)
+            clone.__doc__ = f.__doc__
+            compiled[name] = _jit_inline(clone) if name in INLINE else _jit(clone)
+            env[name] = compiled[name]
     return compiled
 
 
-_PHYS = _compile_physics()
-_floor = _PHYS["floor"]
-_soma_input = _PHYS["soma_input"]
-_leak_sum = _PHYS["leak_sum"]
-_membrane_derivative = _PHYS["membrane_derivative"]
+#: The compiled core functions of :data:`PHYSICS`, by name.
+COMPILED: dict[str, Any] = _compile_physics()
+_floor = COMPILED["floor"]
+_hold_at_floor = COMPILED["hold_at_floor"]
+_spike_reset = COMPILED["spike_reset"]
+_decay_exact = COMPILED["dpi_decay_exact"]
+#: dI_mem/dt of one neuron from floats, in A/s: :func:`dynapse_edu.core.neuron.membrane_rate`, compiled.
+membrane_rate = COMPILED["membrane_rate"]
 
 
 
@@ -244,33 +284,21 @@ def soma(tab: Any, i: int) -> Any:
 
 
 @_jit_inline
-def membrane_rate(I_mem: float, I_ahp: float, ampa: float, nmda: float, gaba_a: float, gaba_b: float, p: Any) -> float:
-    """dI_mem/dt of one neuron, in A/s: the MEM row of :func:`dynapse_edu.core.dynamics.derivatives`, compiled."""
-    I_mem = _floor(I_mem, p.I0)
-    I_in, _ = _soma_input(I_mem, (ampa, nmda, gaba_a, gaba_b), p)
-    I_sum = _leak_sum(I_mem, I_ahp, gaba_a, p)
-    return _membrane_derivative(I_mem, I_in, I_sum, p)
+def log_rate(u: float, I_ahp: float, a: float, n: float, ga: float, gb: float, p: Any) -> float:
+    """du/dt with u = ln I_mem: the membrane's rate divided by the current, held at the floor, in 1/s.
 
-
-@_jit
-def _decay(I: float, factor: float, I0: float) -> float:
-    """Exact solution of dI/dt = -I / tau held at the floor I0, after a time s: factor = exp(-s / tau)."""
-    return max(I * factor, I0)
-
-
-@_jit_inline
-def _log_rate(u: float, I_ahp: float, a: float, n: float, ga: float, gb: float, p: Any) -> float:
-    """du/dt with u = ln I_mem; the leakage floor holds u at ln I0 while the rate points down.
-
+    ``membrane_rate`` and ``hold_at_floor`` are the compiled core functions
+    (:func:`dynapse_edu.core.neuron.membrane_rate`, :func:`dynapse_edu.core.neuron.hold_at_floor`:
+    du/dt has the sign of dI_mem/dt, so holding either is the same rule);
+    ``a``, ``n``, ``ga``, ``gb`` are the AMPA, NMDA, GABA_A and GABA_B currents.
+    (Held after the division: held before it, LLVM compiled a neuron's
+    arithmetic differently in different lanes of ``_rates4``.)
     A trial stage of a far too long step can reach absurd u: I_mem is capped
     at 1 A there (no overflow; such a step changes u by far more than
     :data:`DU_MAX` and is halved).
     """
     I_mem = math.exp(min(u, 0.0))
-    r = membrane_rate(I_mem, I_ahp, a, n, ga, gb, p) / max(I_mem, p.I0)
-    if I_mem <= p.I0 and r < 0.0:
-        return 0.0
-    return r
+    return _hold_at_floor(I_mem, membrane_rate(I_mem, I_ahp, (a, n, ga, gb), p) / _floor(I_mem, p.I0), p.I0)
 
 
 @_jit
@@ -280,26 +308,30 @@ def membrane_step(u: float, s: float, y0: Any, ym: Any, y1: Any, p: Any, log_I0:
     ``y0``, ``ym``, ``y1`` hold the adaptation and synapse currents at the start,
     middle and end of the step (exact: they decay in closed form).
     """
-    return membrane_step_from(u, _log_rate(u, y0[0], y0[1], y0[2], y0[3], y0[4], p), s, ym, y1, p, log_I0)
+    return membrane_step_from(u, log_rate(u, y0[0], y0[1], y0[2], y0[3], y0[4], p), s, ym, y1, p, log_I0)
 
 
 @_jit
 def membrane_step_from(u: float, k1: float, s: float, ym: Any, y1: Any, p: Any, log_I0: float) -> float:
-    """:func:`membrane_step` given its first stage ``k1`` = du/dt at the start (computed to choose ``s``)."""
-    k2 = _log_rate(u + 0.5 * s * k1, ym[0], ym[1], ym[2], ym[3], ym[4], p)
-    k3 = _log_rate(u + 0.5 * s * k2, ym[0], ym[1], ym[2], ym[3], ym[4], p)
-    k4 = _log_rate(u + s * k3, y1[0], y1[1], y1[2], y1[3], y1[4], p)
-    return max(u + s * (k1 + 2.0 * k2 + 2.0 * k3 + k4) / 6.0, log_I0)
+    """:func:`membrane_step` given its first stage ``k1`` = du/dt at the start (computed to choose ``s``).
+
+    The result is floored at ln I0 (:func:`~dynapse_edu.core.neuron.floor` in the log domain:
+    ln is increasing, so max(u, ln I0) = ln max(I_mem, I0)).
+    """
+    k2 = log_rate(u + 0.5 * s * k1, ym[0], ym[1], ym[2], ym[3], ym[4], p)
+    k3 = log_rate(u + 0.5 * s * k2, ym[0], ym[1], ym[2], ym[3], ym[4], p)
+    k4 = log_rate(u + s * k3, y1[0], y1[1], y1[2], y1[3], y1[4], p)
+    return _floor(u + s * (k1 + 2.0 * k2 + 2.0 * k3 + k4) / 6.0, log_I0)
 
 
 @_jit_inline
 def _rates4(u: Any, y: Any, p: Any) -> Any:
-    """:func:`_log_rate` of 4 neurons at once (independent chains the processor overlaps)."""
+    """:func:`log_rate` of 4 neurons at once (independent chains the processor overlaps)."""
     return (
-        _log_rate(u[0], y[0][0], y[0][1], y[0][2], y[0][3], y[0][4], p[0]),
-        _log_rate(u[1], y[1][0], y[1][1], y[1][2], y[1][3], y[1][4], p[1]),
-        _log_rate(u[2], y[2][0], y[2][1], y[2][2], y[2][3], y[2][4], p[2]),
-        _log_rate(u[3], y[3][0], y[3][1], y[3][2], y[3][3], y[3][4], p[3]),
+        log_rate(u[0], y[0][0], y[0][1], y[0][2], y[0][3], y[0][4], p[0]),
+        log_rate(u[1], y[1][0], y[1][1], y[1][2], y[1][3], y[1][4], p[1]),
+        log_rate(u[2], y[2][0], y[2][1], y[2][2], y[2][3], y[2][4], p[2]),
+        log_rate(u[3], y[3][0], y[3][1], y[3][2], y[3][3], y[3][4], p[3]),
     )
 
 
@@ -332,10 +364,10 @@ def membrane_step4_from(u: Any, k1: Any, s: Any, ym: Any, y1: Any, p: Any, log_I
     k3 = _rates4(_axpy4(u, _half4(s), k2), ym, p)
     k4 = _rates4(_axpy4(u, s, k3), y1, p)
     return (
-        max(u[0] + s[0] * (k1[0] + 2.0 * k2[0] + 2.0 * k3[0] + k4[0]) / 6.0, log_I0[0]),
-        max(u[1] + s[1] * (k1[1] + 2.0 * k2[1] + 2.0 * k3[1] + k4[1]) / 6.0, log_I0[1]),
-        max(u[2] + s[2] * (k1[2] + 2.0 * k2[2] + 2.0 * k3[2] + k4[2]) / 6.0, log_I0[2]),
-        max(u[3] + s[3] * (k1[3] + 2.0 * k2[3] + 2.0 * k3[3] + k4[3]) / 6.0, log_I0[3]),
+        _floor(u[0] + s[0] * (k1[0] + 2.0 * k2[0] + 2.0 * k3[0] + k4[0]) / 6.0, log_I0[0]),
+        _floor(u[1] + s[1] * (k1[1] + 2.0 * k2[1] + 2.0 * k3[1] + k4[1]) / 6.0, log_I0[1]),
+        _floor(u[2] + s[2] * (k1[2] + 2.0 * k2[2] + 2.0 * k3[2] + k4[2]) / 6.0, log_I0[2]),
+        _floor(u[3] + s[3] * (k1[3] + 2.0 * k2[3] + 2.0 * k3[3] + k4[3]) / 6.0, log_I0[3]),
     )
 
 
@@ -377,7 +409,7 @@ def _free_steps4(
     ``u0[q]``, currents ``y0[q]`` (ahp, 4 synapses), the proposed length
     ``s_try[q]`` (``whole[q]``: the whole grid step), the time constants,
     the decay factors of a whole and half grid step (5 each) and ln I0. The
-    step is shortened by :func:`_shorten` where needed. Returns the lengths
+    step is shortened by ``_shorten`` where needed. Returns the lengths
     taken, ln I_mem and the currents at their ends, and the first stages. A lane's arithmetic
     does not depend on the other lanes nor on its position: a neuron's result
     does not depend on its company.
@@ -407,10 +439,13 @@ def _row(a: np.ndarray, i: int) -> Any:
 
 @_jit
 def _scaled(y: Any, f: Any, I0: float) -> Any:
-    """(ahp, 4 synapses) after exact decay by the factors ``f`` = exp(-s / tau) each."""
+    """(ahp, 4 synapses) after exact decay by the factors ``f`` = exp(-s / tau) each.
+
+    :func:`~dynapse_edu.core.synapse.dpi_decay_exact`, compiled: max(I f, I0).
+    """
     return (
-        _decay(y[0], f[0], I0), _decay(y[1], f[1], I0), _decay(y[2], f[2], I0),
-        _decay(y[3], f[3], I0), _decay(y[4], f[4], I0),
+        _decay_exact(y[0], f[0], I0), _decay_exact(y[1], f[1], I0), _decay_exact(y[2], f[2], I0),
+        _decay_exact(y[3], f[3], I0), _decay_exact(y[4], f[4], I0),
     )
 
 
@@ -436,7 +471,7 @@ def _squares(f: Any) -> Any:
 
 
 @_jit
-def _advance(u: float, y: Any, s: float, taus: Any, p: Any, log_I0: float) -> float:
+def advance(u: float, y: Any, s: float, taus: Any, p: Any, log_I0: float) -> float:
     """ln I_mem after a sub-step of length ``s`` of the free membrane, from (u, y)."""
     f = _factors(0.5 * s, taus, y, p.I0)
     ym = _scaled(y, f, p.I0)
@@ -445,14 +480,14 @@ def _advance(u: float, y: Any, s: float, taus: Any, p: Any, log_I0: float) -> fl
 
 
 @_jit
-def _crossing(
+def crossing(
     u: float, k1: float, y: Any, s_hi: float, u_hi: float, log_th: float, taus: Any, p: Any, log_I0: float
 ) -> float:
     """Time after the sub-step's start at which u reaches ln I_th, to :data:`CROSSING_TOL`.
 
     ``u`` and ``k1`` = du/dt are the start of the sub-step, ``u_hi`` >= ln I_th
     its end after ``s_hi``. Each trial point is integrated from the start
-    (:func:`_advance`). The first trial is the root of the parabola through
+    (:func:`advance`). The first trial is the root of the parabola through
     the two ends with the slope ``k1``; the next ones Newton steps on the
     secant of the last two trials, kept inside the bracket (else Illinois
     regula falsi). Done when the Newton correction is below a quarter of
@@ -474,7 +509,7 @@ def _crossing(
             if not (s_lo < s < s_hi):
                 s = 0.5 * (s_lo + s_hi)
             slope = (g_hi - g_lo) / (s_hi - s_lo)
-        g = _advance(u, y, s, taus, p, log_I0) - log_th
+        g = advance(u, y, s, taus, p, log_I0) - log_th
         if s_prev >= 0.0 and s != s_prev:
             slope = (g - g_prev) / (s - s_prev)
         if slope > 0.0 and abs(g) <= 0.25 * CROSSING_TOL * slope:
@@ -529,13 +564,14 @@ def _log(log_t: np.ndarray, log_y: np.ndarray, counts: np.ndarray, t: float, I_m
 def _settle(state: np.ndarray, i: int, lag: np.ndarray, taus: np.ndarray, h: float, I0: float) -> None:
     """The exact decay of neuron i's currents over the ``lag[i]`` whole steps it was left alone (refractory).
 
-    ``max(I e^{-k h / tau}, I0)``: the same as ``k`` steps of ``max(I e^{-h / tau}, I0)``.
+    ``max(I e^{-k h / tau}, I0)`` (:func:`~dynapse_edu.core.synapse.dpi_decay_exact`): the same as ``k``
+    steps of ``max(I e^{-h / tau}, I0)``.
     """
     k = lag[i]
     for c in range(5):
         I = state[c + 1, i]
         if I > I0:
-            state[c + 1, i] = max(I * math.exp(-(k * h) / taus[i, c]), I0)
+            state[c + 1, i] = _decay_exact(I, math.exp(-(k * h) / taus[i, c]), I0)
     lag[i] = 0
 
 
@@ -551,7 +587,7 @@ def _step_neurons(
 
     Each neuron is integrated on its own, in sub-steps cut at its input spikes
     and at the end of its refractory period, but the membrane sub-steps of
-    four neurons are computed side by side (:func:`_free_steps4`). This goes in
+    four neurons are computed side by side (``_free_steps4``). This goes in
     rounds; in each round
 
     1. every neuron not yet at ``t1`` goes to the start of its next membrane
@@ -563,11 +599,11 @@ def _step_neurons(
     3. each is taken or refused: refused if it changes ln I_mem by more than
        :data:`DU_MAX` (the next try is half as long); taken if the membrane
        stays below threshold (the next may be twice as long, up to ``h``);
-       else the spike is located inside it (:func:`_crossing`) and the neuron
-       is reset (:func:`dynamics.reset`).
+       else the spike is located inside it (:func:`crossing`) and the neuron
+       is reset (:func:`~dynapse_edu.core.neuron.spike_reset`, as :func:`~dynapse_edu.core.dynamics.reset`).
 
     Neurons refractory all step long without input only decay, later, in one
-    go: ``lag[i]`` counts such steps (:func:`_settle`). ``u_mem`` holds
+    go: ``lag[i]`` counts such steps (``_settle``). ``u_mem`` holds
     ln I_mem (the membrane row of ``state`` is not used here), rows 1-5 of
     ``state`` the adaptation and synapse currents; ``logs`` holds ln I_th and
     ln I0 per neuron; ``head[i]`` is the first of neuron i's input events in
@@ -703,24 +739,25 @@ def _step_neurons(
                         after[n_after] = i
                         n_after += 1
                     continue
-                # a spike inside this sub-step: locate it, then dynamics.reset
+                # a spike inside this sub-step: locate it, then reset (core.neuron.spike_reset)
                 p = soma(tab, i)
                 y = _currents(state, i)
                 tau_i = _row(taus, i)
-                s_sp = _crossing(u, k4[q], y, s, u1, log_th, tau_i, p, logs[1, i])
+                s_sp = crossing(u, k4[q], y, s, u1, log_th, tau_i, p, logs[1, i])
                 y = _scaled(y, _factors(s_sp, tau_i, y, p.I0), p.I0)
                 t = t + s_sp
                 if i == event_neuron:
                     _log(log_t, log_y, counts, t, tab.I_th[i], y)
-                u_mem[i] = math.log(tab.I_reset[i])
-                y = (max(y[0], p.I0) + tab.jump_ahp[i], y[1], y[2], y[3], y[4])
+                I_mem, I_ahp = _spike_reset(y[0], tab.I_reset[i], p.I0, tab.jump_ahp[i])
+                u_mem[i] = math.log(I_mem)
+                y = (I_ahp, y[1], y[2], y[3], y[4])
                 refr_until[i] = t + tab.t_ref[i]
                 caps[i] = h
                 spk_i[counts[0]] = i
                 spk_t[counts[0]] = t
                 counts[0] += 1
                 if i == event_neuron:
-                    _log(log_t, log_y, counts, t, tab.I_reset[i], y)
+                    _log(log_t, log_y, counts, t, I_mem, y)
                 t_now[i] = t
                 for k in range(5):
                     state[k + 1, i] = y[k]
@@ -856,7 +893,7 @@ def run_kernel(
     u_mem = np.empty(n)  # the membrane in the log domain, ln I_mem
     logs = np.empty((2, n))  # ln I_th, ln I0
     for i in range(n):
-        u_mem[i] = math.log(max(state[0, i], tab.I0[i]))
+        u_mem[i] = math.log(_floor(state[0, i], tab.I0[i]))
         logs[0, i] = math.log(tab.I_th[i])
         logs[1, i] = math.log(tab.I0[i])
     # the input events of one step, as one linked list per neuron (in time order)
@@ -988,7 +1025,7 @@ def run_kernel(
                     for c in range(5):  # (with the decay a refractory neuron still owes, state left as it is)
                         I = state[c + 1, j]
                         if lag[j] > 0 and I > tab.I0[j]:
-                            I = max(I * math.exp(-(lag[j] * h) / taus[j, c]), tab.I0[j])
+                            I = _decay_exact(I, math.exp(-(lag[j] * h) / taus[j, c]), tab.I0[j])
                         samples[row_s, c + 1, r] = I
     for i in range(n):
         state[0, i] = math.exp(u_mem[i])
@@ -1002,4 +1039,7 @@ def as_table(table: Any) -> Table:
     return Table(*(np.ascontiguousarray(getattr(table, name), dtype=float) for name in TABLE_FIELDS))
 
 
-__all__ = ["HAVE_NUMBA", "SOMA_FIELDS", "Soma", "Table", "membrane_rate", "membrane_step", "run_kernel", "as_table"]
+__all__ = [
+    "HAVE_NUMBA", "PHYSICS", "INLINE", "COMPILED", "PHYSICS_HASH", "physics_hash", "SOMA_FIELDS", "Soma", "Table",
+    "membrane_rate", "log_rate", "membrane_step", "advance", "crossing", "run_kernel", "as_table",
+]

@@ -7,19 +7,23 @@
 * :mod:`~dynapse_edu.hardware.routing`: CAM and SRAM rules;
 * :mod:`~dynapse_edu.hardware.inputs`: input spike generators, with the FPGA's limits;
 * :mod:`~dynapse_edu.hardware.mismatch`: seeded device mismatch;
-* :mod:`~dynapse_edu.hardware.config`: configurations saved as JSON.
+* :mod:`~dynapse_edu.hardware.config`: configurations saved as JSON (``save_config(board, path)``,
+  ``load_config(path)``).
 
 Hardware imports the core and the engines, never plotting, widgets or ngspice.
 """
 
 from __future__ import annotations
 
+from .bank import BiasBank
 from .board import Board
 from .chip import Chip, Connection, Population
+from .config import load as load_config
+from .config import save as save_config
 from .inputs import CosineRateGenerator, PoissonGenerator, RegularGenerator, SpikeGenerator, SpikeSource
 from .mismatch import Mismatch
 
 __all__ = [
     "Board", "Chip", "Connection", "Population", "CosineRateGenerator", "PoissonGenerator", "RegularGenerator",
-    "SpikeGenerator", "SpikeSource", "Mismatch",
+    "SpikeGenerator", "SpikeSource", "Mismatch", "BiasBank", "save_config", "load_config",
 ]

@@ -34,7 +34,8 @@ dynapse_edu.errors.HardwareLimitError: weight = 0.5: on the chip a weight is a p
 from __future__ import annotations
 
 from ..core.params import ParamsLike
-from .board import MAX_WEIGHT, BiasReport, Board, Connection, Population, core_number
+from .bank import BiasReport
+from .board import MAX_WEIGHT, Board, Connection, Population, core_number
 from .mismatch import Mismatch
 from .routing import CORES_PER_CHIP, NEURONS_PER_CHIP, NEURONS_PER_CORE
 
@@ -42,17 +43,33 @@ from .routing import CORES_PER_CHIP, NEURONS_PER_CHIP, NEURONS_PER_CORE
 class Chip(Board):
     """One Dynap-SE1 chip: 4 cores x 256 neurons, per-core biases, connections.
 
+    A :class:`~dynapse_edu.hardware.board.Board` with one chip: every method of
+    Board applies (``get_neurons``, ``add_connection``, ``set_bias``,
+    ``get_biases``, ``bank``, ``run``, ...), with ``chip=0``.
+
     Parameters
     ----------
-    params:
+    params : Params, dict or None
         Parameters for every core at start: a :class:`~dynapse_edu.core.params.Params`,
         a dict of overrides of the defaults, or None (defaults).
-    hardware:
-        Enforce the routing memory (integer weights 1..64, CAM, SRAM, aliasing).
-    monitor:
+    hardware : bool
+        Enforce the routing memory (integer weights 1..64, CAM, SRAM, aliasing);
+        default False: real-valued weights, as in the original simulator.
+    monitor : bool
         Keep SRAM entry 0 of each neuron for the host (hardware mode).
-    mismatch:
+    mismatch : Mismatch or None
         A seeded :class:`~dynapse_edu.hardware.mismatch.Mismatch`, or None.
+
+    Raises
+    ------
+    ParameterError
+        If ``params`` or ``mismatch`` is not valid.
+
+    Examples
+    --------
+    >>> chip = Chip(params={"I_tau_mem": 8e-12})
+    >>> chip.n_chips, chip.hardware, chip.params(3).I_tau_mem
+    (1, False, 8e-12)
     """
 
     def __init__(

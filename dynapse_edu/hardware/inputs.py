@@ -37,6 +37,7 @@ from abc import ABC, abstractmethod
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..core.network import check_duration
 from ..errors import HardwareLimitError, ParameterError
 
 MAX_RATE = 1e6  # Hz: a sanity bound that catches unit slips (kHz given as Hz...)
@@ -50,7 +51,28 @@ FPGA_MAX_ISI_TICKS = 2**16 - 1
 
 
 def fpga_tick(isi_base: int = 90) -> float:
-    """Duration of one FPGA interval tick, ``isi_base / 90 MHz``, in s (isi_base: integer 1..65535)."""
+    """Duration of one tick of an FPGA spike generator's interval counter, ``isi_base / 90 MHz``.
+
+    Parameters
+    ----------
+    isi_base : int
+        The generator's ISI base, 1..65535 (90 gives 1 us ticks).
+
+    Returns
+    -------
+    float
+        The tick in s.
+
+    Raises
+    ------
+    HardwareLimitError
+        If ``isi_base`` is not an integer in 1..65535.
+
+    Examples
+    --------
+    >>> fpga_tick(90), fpga_tick(900)
+    (1e-06, 1e-05)
+    """
     if isinstance(isi_base, bool) or not isinstance(isi_base, (int, np.integer)) or not 1 <= isi_base <= 65535:
         raise HardwareLimitError(f"isi_base = {isi_base!r} is outside the allowed range 1..65535 (integers)")
     return int(isi_base) / FPGA_CLOCK
@@ -78,32 +100,71 @@ def _check_rate(name: str, rate: float, allow_zero: bool = True) -> float:
     return rate
 
 
-def _check_duration(duration: float) -> float:
-    duration = float(duration)
-    if not (math.isfinite(duration) and duration > 0):
-        raise ParameterError(f"duration = {duration!r} s must be a positive, finite number of seconds")
-    return duration
-
-
 def _sorted(indices: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     order = np.lexsort((indices, times))
     return indices[order].astype(np.int64), times[order].astype(float)
 
 
 class SpikeSource(ABC):
-    """Base class of input generators: ``n`` sources and a way to draw their spikes."""
+    """Base class of input generators: ``n`` sources and a way to draw their spikes.
+
+    A subclass sets ``n`` (``len(source)``) and implements :meth:`spikes`; to be
+    saved in configuration files it also implements ``_config`` (its constructor
+    arguments as a dict).
+    """
 
     n: int
 
     @abstractmethod
     def spikes(self, duration: float) -> tuple[np.ndarray, np.ndarray]:
-        """(source indices, times in s) of all spikes in [0, duration), sorted by time."""
+        """The spikes of all sources in [0, duration), sorted by time (then by source).
+
+        Parameters
+        ----------
+        duration : float
+            Length of the train in s, in (0, :data:`~dynapse_edu.core.network.MAX_DURATION`]
+            (the check of :func:`~dynapse_edu.core.network.check_duration`).
+
+        Returns
+        -------
+        indices : ndarray of int
+            Source index (0..n-1) of each spike.
+        times : ndarray of float
+            Spike times in s.
+
+        Raises
+        ------
+        ParameterError
+            For a duration that is not a positive, finite number of seconds within the limit.
+
+        Examples
+        --------
+        >>> idx, t = SpikeGenerator([1, 0], [0.02, 0.01]).spikes(0.05)
+        >>> idx.tolist(), t.tolist()
+        ([0, 1], [0.01, 0.02])
+        """
 
     def __len__(self) -> int:
         return self.n
 
     def to_config(self) -> dict[str, object]:
-        """The generator as a JSON-ready dict; :func:`source_from_config` rebuilds it."""
+        """The generator as a JSON-ready dict; :func:`source_from_config` rebuilds it.
+
+        Returns
+        -------
+        dict
+            ``type`` (the class name) and the constructor arguments (SI units).
+
+        Raises
+        ------
+        ParameterError
+            If the generator's class cannot be saved.
+
+        Examples
+        --------
+        >>> RegularGenerator(2, 50.0).to_config()["type"]
+        'RegularGenerator'
+        """
         return {"type": type(self).__name__, **{k: _plain(v) for k, v in self._config().items()}}
 
     def _config(self) -> dict[str, object]:
@@ -121,12 +182,39 @@ def _plain(value: object) -> object:
 
 
 class RegularGenerator(SpikeSource):
-    """Each source fires at a fixed ``rate`` (Hz), first spike at ``start`` (s, default 0).
+    """Sources that each fire at a fixed rate, all in step.
 
     With ``fpga=True`` the generator is the board's FPGA generator: the
     interval is a whole number of ticks (``isi_base / 90 MHz``, 16-bit count),
     ``start`` is rounded to a tick, and ``rate`` may not exceed
-    :data:`FPGA_MAX_RATE`; ``actual_rate`` is the rate really sent.
+    :data:`FPGA_MAX_RATE`; ``actual_rate`` is the rate really sent (Hz) and
+    ``isi_ticks`` the interval in ticks.
+
+    Parameters
+    ----------
+    n : int
+        Number of sources, >= 1.
+    rate : float
+        Rate of each source in Hz, 0..1e6 (0: silent).
+    start : float
+        Time of the first spike in s, >= 0.
+    fpga : bool
+        Apply the FPGA generator's limits and clock.
+    isi_base : int
+        FPGA ISI base, 1..65535 (ticks of isi_base / 90 MHz).
+
+    Raises
+    ------
+    ParameterError
+        For a bad number of sources, rate or start.
+    HardwareLimitError
+        With ``fpga=True``: a rate above :data:`FPGA_MAX_RATE`, or an interval
+        beyond the 16-bit counter (the message gives the lowest rate possible).
+
+    Examples
+    --------
+    >>> RegularGenerator(1, rate=50.0, start=0.005).spikes(0.05)[1]
+    array([0.005, 0.025, 0.045])
     """
 
     def __init__(self, n: int, rate: float, start: float = 0.0, fpga: bool = False, isi_base: int = 90) -> None:
@@ -154,7 +242,7 @@ class RegularGenerator(SpikeSource):
         return {"n": self.n, "rate": self.rate, "start": self.start, "fpga": self.fpga, "isi_base": self.isi_base}
 
     def spikes(self, duration: float) -> tuple[np.ndarray, np.ndarray]:
-        duration = _check_duration(duration)
+        duration = check_duration(duration)
         if self.rate == 0 or self.start >= duration:
             return np.zeros(0, np.int64), np.zeros(0)
         rate = self.actual_rate
@@ -166,12 +254,38 @@ class RegularGenerator(SpikeSource):
 
 
 class PoissonGenerator(SpikeSource):
-    """Independent homogeneous Poisson sources of ``rate`` Hz, seeded.
+    """Independent homogeneous Poisson sources, seeded.
 
     With ``fpga=True`` the sources are FPGA generators in variable-interval
     mode: each interval is drawn from the exponential distribution and
     rounded to whole ticks of ``isi_base / 90 MHz`` (at least one tick), and
     ``rate`` may not exceed :data:`FPGA_MAX_RATE`.
+
+    Parameters
+    ----------
+    n : int
+        Number of sources, >= 1.
+    rate : float
+        Mean rate of each source in Hz, 0..1e6.
+    seed : int or None
+        Seed of the :class:`numpy.random.Generator`; the same seed gives the same spikes.
+    fpga : bool
+        Apply the FPGA generator's limits and clock.
+    isi_base : int
+        FPGA ISI base, 1..65535.
+
+    Raises
+    ------
+    ParameterError
+        For a bad number of sources or rate.
+    HardwareLimitError
+        With ``fpga=True``, for a rate above :data:`FPGA_MAX_RATE`.
+
+    Examples
+    --------
+    >>> idx, t = PoissonGenerator(10, rate=100.0, seed=1).spikes(1.0)
+    >>> 800 < len(t) < 1200, bool((t < 1.0).all())
+    (True, True)
     """
 
     def __init__(self, n: int, rate: float, seed: int | None = 0, fpga: bool = False, isi_base: int = 90) -> None:
@@ -202,7 +316,7 @@ class PoissonGenerator(SpikeSource):
         return _sorted(np.concatenate(idx_parts), np.concatenate(t_parts))
 
     def spikes(self, duration: float) -> tuple[np.ndarray, np.ndarray]:
-        duration = _check_duration(duration)
+        duration = check_duration(duration)
         if self.fpga and self.rate > 0:
             return self._fpga_spikes(duration)
         rng = np.random.default_rng(self.seed)
@@ -213,10 +327,36 @@ class PoissonGenerator(SpikeSource):
 
 
 class CosineRateGenerator(SpikeSource):
-    """Poisson sources whose rate is modulated as a cosine.
+    """Poisson sources whose rate is modulated as a cosine, seeded.
 
-    rate(t) = mean_rate * (1 + depth * cos(2 pi frequency t + phase)), with
-    0 <= depth <= 1. Drawn by thinning a homogeneous process at the peak rate.
+    rate(t) = mean_rate * (1 + depth * cos(2 pi frequency t + phase)), drawn by
+    thinning a homogeneous process at the peak rate (Lewis and Shedler 1979).
+
+    Parameters
+    ----------
+    n : int
+        Number of sources, >= 1.
+    mean_rate : float
+        Mean rate in Hz, 0..1e6.
+    depth : float
+        Modulation depth, 0..1.
+    frequency : float
+        Modulation frequency in Hz, 0..1e6.
+    phase : float
+        Phase of the cosine at t = 0, in rad.
+    seed : int or None
+        Seed of the :class:`numpy.random.Generator`.
+
+    Raises
+    ------
+    ParameterError
+        For a bad number of sources, rate, depth or frequency.
+
+    Examples
+    --------
+    >>> gen = CosineRateGenerator(1, mean_rate=20.0, depth=0.5, frequency=2.0)
+    >>> gen.rate([0.0, 0.25]).tolist()  # Hz: peak, trough
+    [30.0, 10.0]
     """
 
     def __init__(
@@ -236,11 +376,11 @@ class CosineRateGenerator(SpikeSource):
                 "phase": self.phase, "seed": self.seed}
 
     def rate(self, t: ArrayLike) -> np.ndarray:
-        """The instantaneous rate at times ``t`` (s), in Hz."""
+        """The instantaneous rate in Hz at times ``t`` (s)."""
         return self.mean_rate * (1 + self.depth * np.cos(2 * np.pi * self.frequency * np.asarray(t) + self.phase))
 
     def spikes(self, duration: float) -> tuple[np.ndarray, np.ndarray]:
-        duration = _check_duration(duration)
+        duration = check_duration(duration)
         rng = np.random.default_rng(self.seed)
         peak = self.mean_rate * (1 + self.depth)
         counts = rng.poisson(peak * duration, size=self.n)
@@ -251,7 +391,29 @@ class CosineRateGenerator(SpikeSource):
 
 
 class SpikeGenerator(SpikeSource):
-    """Explicit spikes: ``indices`` (source ids) and ``times`` (s), like Brian2's SpikeGeneratorGroup."""
+    """Explicit spikes, like Brian2's SpikeGeneratorGroup.
+
+    Parameters
+    ----------
+    indices : ndarray of int
+        Source index of each spike, >= 0.
+    times : ndarray of float
+        Time of each spike in s, finite and >= 0 (any order: they are sorted).
+    n : int or None
+        Number of sources (default: the largest index + 1).
+
+    Raises
+    ------
+    ParameterError
+        For arrays of different lengths, a negative or non-integer index, a bad
+        time, or an index >= ``n``.
+
+    Examples
+    --------
+    >>> gen = SpikeGenerator([0, 2, 0], [0.03, 0.01, 0.02])
+    >>> gen.n, gen.spikes(0.025)[0].tolist()
+    (3, [2, 0])
+    """
 
     def __init__(self, indices: ArrayLike, times: ArrayLike, n: int | None = None) -> None:
         indices = np.asarray(indices)
@@ -275,7 +437,7 @@ class SpikeGenerator(SpikeSource):
         return {"indices": self.indices, "times": self.times, "n": self.n}
 
     def spikes(self, duration: float) -> tuple[np.ndarray, np.ndarray]:
-        duration = _check_duration(duration)
+        duration = check_duration(duration)
         keep = self.times < duration
         return self.indices[keep], self.times[keep]
 
@@ -286,8 +448,25 @@ _SOURCE_TYPES: dict[str, type[SpikeSource]] = {
 
 
 def source_from_config(config: dict[str, object]) -> SpikeSource:
-    """Rebuild a generator from :meth:`SpikeSource.to_config`; bad entries raise ParameterError.
+    """Rebuild a generator from :meth:`SpikeSource.to_config`.
 
+    Parameters
+    ----------
+    config : dict
+        ``type`` (a generator class name) and its constructor arguments.
+
+    Returns
+    -------
+    SpikeSource
+        The generator, checked as its constructor checks it.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown type or bad arguments (HardwareLimitError for FPGA limits).
+
+    Examples
+    --------
     >>> source_from_config(RegularGenerator(2, 50.0).to_config()).spikes(0.05)[1]
     array([0.  , 0.  , 0.02, 0.02, 0.04, 0.04])
     """

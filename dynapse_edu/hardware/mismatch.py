@@ -47,6 +47,7 @@ from .biasgen import BIAS_NAMES
 from .routing import CHIPS_PER_BOARD, NEURONS_PER_CHIP
 
 DISTRIBUTIONS = ("lognormal", "gaussian")
+_COLUMN = {name: k for k, name in enumerate(BIAS_NAMES)}  # a bias's column in the factor table
 DEFAULT_SPREAD = 0.1
 _TRUNCATE = 3.0
 
@@ -55,14 +56,29 @@ _TRUNCATE = 3.0
 class Mismatch:
     """Seeded, frozen per-neuron, per-bias mismatch factors.
 
+    Give it to a :class:`~dynapse_edu.hardware.board.Board` or
+    :class:`~dynapse_edu.hardware.chip.Chip` (``mismatch=``): each neuron then sees
+    its core's bias currents multiplied by its own factors (:func:`apply_factors`).
+
     Parameters
     ----------
-    spread:
+    spread : float
         Relative standard deviation of the factors, in [0, 1] (gaussian: [0, 1/3)).
-    distribution:
+    distribution : str
         ``"lognormal"`` (default) or ``"gaussian"``.
-    seed:
+    seed : int
         Integer >= 0; the same seed gives the same factors for every neuron.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown distribution, a spread out of range or a bad seed.
+
+    Examples
+    --------
+    >>> m = Mismatch(spread=0.2, seed=4)
+    >>> m.as_dict()
+    {'spread': 0.2, 'distribution': 'lognormal', 'seed': 4}
     """
 
     spread: float = DEFAULT_SPREAD
@@ -96,23 +112,62 @@ class Mismatch:
         return 1.0 + self.spread * np.clip(z, -_TRUNCATE, _TRUNCATE)
 
     def factors(self, neuron_ids: Sequence[int] | np.ndarray) -> np.ndarray:
-        """Factors of the neurons ``neuron_ids`` (global ids), shape (n, 25), columns in BIAS_NAMES order."""
+        """The mismatch factors of some neurons, frozen per neuron by the seed.
+
+        Parameters
+        ----------
+        neuron_ids : Sequence of int
+            Global ids, 0..4095 (a full board).
+
+        Returns
+        -------
+        ndarray
+            Shape (n, 25): one row per neuron, one column per bias in
+            :data:`~dynapse_edu.hardware.biasgen.BIAS_NAMES` order; no unit.
+
+        Examples
+        --------
+        >>> f = Mismatch(spread=0.1, seed=0).factors([7, 4095])
+        >>> f.shape, bool((f > 0).all())
+        ((2, 25), True)
+        """
         return self._table()[np.asarray(neuron_ids, dtype=np.int64)]
 
     def as_dict(self) -> dict[str, object]:
-        """The settings as a plain dict (for configuration files)."""
+        """The settings as a plain dict (for configuration files); ``Mismatch(**d)`` rebuilds it."""
         return dataclasses.asdict(self)
 
 
 def apply_factors(currents: Mapping[str, float], factors: np.ndarray, I0: float) -> dict[str, float]:
-    """Effective bias currents (A) of one neuron with its mismatch ``factors`` (one per BIAS_NAMES entry).
+    """Effective bias currents of one neuron, given its mismatch factors.
 
     ``I = I0 + factor * (I - I0)`` for currents at or above I0, ``factor * I``
     below; infinite currents (t_ref = 0) stay infinite.
+
+    Parameters
+    ----------
+    currents : Mapping of str to float
+        Bias name to the core's effective current in A (leakage included).
+    factors : ndarray
+        The neuron's 25 factors, in :data:`~dynapse_edu.hardware.biasgen.BIAS_NAMES` order.
+    I0 : float
+        Leakage current in A.
+
+    Returns
+    -------
+    dict of str to float
+        Bias name to the neuron's effective current in A.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> out = apply_factors({"IF_DC_P": 5e-12}, np.full(25, 1.5), 1e-12)
+    >>> round(out["IF_DC_P"] * 1e12, 9)  # pA: 1 + 1.5 * 4
+    7.0
     """
     out = {}
     for name, value in currents.items():
-        f = float(factors[BIAS_NAMES.index(name)])
+        f = float(factors[_COLUMN[name]])
         if math.isinf(value):
             out[name] = value
         elif value >= I0:

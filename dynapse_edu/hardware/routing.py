@@ -51,13 +51,45 @@ TAG_BITS = 10
 
 
 def global_id(chip: int, core: int, neuron: int) -> int:
-    """Global neuron id ``chip * 1024 + core * 256 + neuron``."""
+    """Global neuron id ``chip * 1024 + core * 256 + neuron``.
+
+    Parameters
+    ----------
+    chip : int
+        Chip 0..3.
+    core : int
+        Core 0..3.
+    neuron : int
+        Neuron in the core, 0..255.
+
+    Returns
+    -------
+    int
+        The global id.
+
+    Examples
+    --------
+    >>> global_id(1, 2, 17)
+    1553
+    """
     return chip * NEURONS_PER_CHIP + core * NEURONS_PER_CORE + neuron
 
 
 def address(neuron: int) -> tuple[int, int, int]:
-    """(chip, core, neuron in core) of a global id.
+    """(chip, core, neuron in core) of a global id; the inverse of :func:`global_id`.
 
+    Parameters
+    ----------
+    neuron : int
+        Global id.
+
+    Returns
+    -------
+    tuple of int
+        (chip, core, neuron in core).
+
+    Examples
+    --------
     >>> address(1024 + 2 * 256 + 17)
     (1, 2, 17)
     """
@@ -66,12 +98,44 @@ def address(neuron: int) -> tuple[int, int, int]:
 
 
 def tag(neuron: int | np.ndarray) -> int | np.ndarray:
-    """The 10-bit CAM tag of a neuron: (core << 8) | neuron in core; the chip id is lost."""
+    """The 10-bit CAM tag of a neuron: (core << 8) | neuron in core; the chip id is lost.
+
+    Parameters
+    ----------
+    neuron : int or ndarray of int
+        Global id(s).
+
+    Returns
+    -------
+    int or ndarray of int
+        The tag(s), 0..1023.
+
+    Examples
+    --------
+    >>> tag(global_id(0, 1, 5)), tag(global_id(3, 1, 5))  # two chips, one tag: aliasing
+    (261, 261)
+    """
     return np.asarray(neuron) % NEURONS_PER_CHIP if isinstance(neuron, np.ndarray) else int(neuron) % NEURONS_PER_CHIP
 
 
 def describe(neuron: int) -> str:
-    """``"neuron 17 of core 2 of chip 1 (id 1553)"``: how error messages name a neuron."""
+    """How error messages name a neuron.
+
+    Parameters
+    ----------
+    neuron : int
+        Global id.
+
+    Returns
+    -------
+    str
+        The neuron's address in words.
+
+    Examples
+    --------
+    >>> describe(1553)
+    'neuron 17 of core 2 of chip 1 (id 1553)'
+    """
     chip, core, n = address(neuron)
     return f"neuron {n} of core {core} of chip {chip} (id {int(neuron)})"
 
@@ -81,11 +145,17 @@ class RoutingTable:
 
     Parameters
     ----------
-    n_chips:
+    n_chips : int
         Chips on the board (1..4).
-    monitor:
+    monitor : bool
         Reserve SRAM entry 0 of every neuron for sending spikes to the host
         (the convention of the chip's software), leaving 3 destinations.
+
+    Examples
+    --------
+    >>> table = RoutingTable(n_chips=1, monitor=False)
+    >>> table.sram_available
+    4
     """
 
     def __init__(self, n_chips: int = CHIPS_PER_BOARD, monitor: bool = True) -> None:
@@ -108,13 +178,56 @@ class RoutingTable:
         return copy.deepcopy(self)
 
     def add_inputs(self, post: ArrayLike, weight: ArrayLike) -> None:
-        """Record connections from input generators: CAM entries only. Raises before any change."""
+        """Record connections from input generators: CAM entries only; all or nothing.
+
+        Parameters
+        ----------
+        post : ndarray of int
+            Global id of the target of each connection.
+        weight : ndarray of int
+            Its integer weight (CAM entries).
+
+        Raises
+        ------
+        HardwareLimitError
+            If a neuron would need more than 64 CAM entries; nothing is recorded then.
+
+        Examples
+        --------
+        >>> table = RoutingTable(n_chips=1)
+        >>> table.add_inputs([3, 3], [10, 20])
+        >>> int(table.cam_used[3])
+        30
+        """
         post, weight = np.asarray(post, np.int64), np.asarray(weight, np.int64)
         used = self._check_cam(post, weight)
         self.cam_used = used
 
     def add_neurons(self, pre: ArrayLike, post: ArrayLike, weight: ArrayLike) -> None:
-        """Record neuron-to-neuron connections (global ids, integer weights). Raises before any change."""
+        """Record neuron-to-neuron connections: CAM entries, SRAM destinations, tags; all or nothing.
+
+        Parameters
+        ----------
+        pre : ndarray of int
+            Global id of the source of each connection.
+        post : ndarray of int
+            Global id of its target.
+        weight : ndarray of int
+            Its integer weight (CAM entries).
+
+        Raises
+        ------
+        HardwareLimitError
+            For CAM fan-in beyond 64 entries, SRAM fan-out beyond the free
+            entries, or tag aliasing, naming the neuron; nothing is recorded then.
+
+        Examples
+        --------
+        >>> table = RoutingTable(n_chips=2)
+        >>> table.add_neurons([0, 0], [300, 1024 + 300], [1, 1])  # one source, two chips
+        >>> table.sram_entries(0)
+        [(-1, 0), (0, 2), (1, 2)]
+        """
         pre, post = np.asarray(pre, np.int64), np.asarray(post, np.int64)
         weight = np.asarray(weight, np.int64)
         used = self._check_cam(post, weight)
@@ -162,13 +275,53 @@ class RoutingTable:
         return used
 
     def sram_entries(self, neuron: int) -> list[tuple[int, int]]:
-        """The SRAM entries of a neuron as (destination chip, core mask); entry 0 is the host if monitoring."""
+        """The SRAM entries of a neuron as (destination chip, 4-bit core mask).
+
+        Parameters
+        ----------
+        neuron : int
+            Global id.
+
+        Returns
+        -------
+        list of (int, int)
+            Entry 0 is the host, ``(-1, 0)``, when monitoring; then one entry per
+            destination chip, in chip order.
+
+        Examples
+        --------
+        >>> RoutingTable(n_chips=1).sram_entries(5)
+        [(-1, 0)]
+        """
         entries = [(-1, 0)] if self.monitor else []
         return entries + sorted(self.destinations.get(int(neuron), {}).items())
 
 
 def check_ids(ids: Sequence[int] | np.ndarray, n_chips: int) -> np.ndarray:
-    """Global ids as an int array; :class:`~dynapse_edu.errors.HardwareLimitError` if one lies outside the board."""
+    """Global neuron ids, checked: integers that exist on a board of ``n_chips`` chips.
+
+    Parameters
+    ----------
+    ids : Sequence of int
+        Global ids.
+    n_chips : int
+        Chips on the board.
+
+    Returns
+    -------
+    ndarray of int
+        The ids (int64).
+
+    Raises
+    ------
+    HardwareLimitError
+        For a non-integer id or one outside 0..n_chips * 1024 - 1.
+
+    Examples
+    --------
+    >>> check_ids([0, 1023], n_chips=1).tolist()
+    [0, 1023]
+    """
     arr = np.asarray(ids)
     if arr.size and not np.issubdtype(arr.dtype, np.integer):
         raise HardwareLimitError(f"neuron ids must be integers, got {arr[:5]!r}")

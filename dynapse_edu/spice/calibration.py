@@ -18,9 +18,15 @@ devices the chip's bias generator feeds) and turns them into a
 :class:`~dynapse_edu.core.params.Params` for the behavioural model
 (:func:`dpi_params`, :func:`neuron_params`): the time constants from C and
 :math:`I_\tau` (Chicca et al. 2014 eq. 5), the gains :math:`I_g/I_\tau`, the jump
-of one input pulse of finite width (:func:`dpi_charge`, the exact solution of
-the DPI equation under constant input, after Bartolozzi & Indiveri 2007),
-the refractory period and the feedback current.
+of one input pulse of finite width (:func:`~dynapse_edu.core.synapse.dpi_charge`, the
+exact solution of the DPI equation under constant input, after Bartolozzi &
+Indiveri 2007), the refractory period and the feedback current. The DPI's
+equations themselves live in :mod:`dynapse_edu.core.synapse`; this module only
+measures the circuit and feeds them.
+
+The entry points, in order: :func:`extract_transistor`, then
+:func:`measure_dpi_biases` -> :func:`dpi_params` for a synapse and
+:func:`measure_neuron_biases` -> :func:`neuron_params` for the soma.
 
 One choice to know: the core uses one mean kappa, (kappa_n + kappa_p) / 2, in
 every time constant (as the original simulator does), while a DPI made of
@@ -32,16 +38,15 @@ capacitance so that the behavioural time constant equals the circuit's
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.optimize import brentq
+from scipy.optimize import curve_fit
 
 from ..core.params import Params, ParamsLike, resolve
-from ..core.synapse import dpi_tau, synapse_key
+from ..core.synapse import dpi_charge, dpi_tau, synapse_key, weight_current_for_jump
 from ..errors import ParameterError
 from . import ngspice
 
@@ -50,10 +55,36 @@ TRANSISTOR_TB = "mosfet_tb-dc.cir"
 
 # --- transistors -----------------------------------------------------------------
 def weak_inversion_fit(vgs: ArrayLike, i_d: ArrayLike, lo: float = 1e-13, hi: float = 1e-9) -> tuple[float, float]:
-    """Straight-line fit of ln(Id) vs Vgs where lo <= Id <= hi (A): returns (slope in 1/V, Id at Vgs = 0 in A).
+    """Straight-line fit of ln(Id) vs Vgs in weak inversion: the slope kappa / Ut and the current at Vgs = 0.
 
-    The slope is kappa / Ut. The window (0.1 pA .. 1 nA for a 1 um / 1 um
-    device) lies well inside weak inversion for this process.
+    The window (0.1 pA .. 1 nA for a 1 um / 1 um device) lies well inside
+    weak inversion for this process.
+
+    Parameters
+    ----------
+    vgs : array
+        Gate-source voltages, V.
+    i_d : array
+        Drain currents, A (the sign is ignored).
+    lo, hi : float
+        The fit uses the points with lo <= |Id| <= hi, A.
+
+    Returns
+    -------
+    tuple of float
+        (slope in 1/V, Id extrapolated to Vgs = 0 in A).
+
+    Raises
+    ------
+    ParameterError
+        With fewer than 5 points in the window.
+
+    Examples
+    --------
+    >>> vgs = np.linspace(0, 0.6, 301)
+    >>> slope, i0 = weak_inversion_fit(vgs, 1e-12 * np.exp(0.7 * vgs / 0.026))
+    >>> round(slope * 0.026, 6), round(i0 * 1e12, 6)  # kappa, I0 in pA
+    (0.7, 1.0)
     """
     vgs, i_d = np.asarray(vgs, float), np.abs(np.asarray(i_d, float))
     sel = (i_d >= lo) & (i_d <= hi)
@@ -67,6 +98,28 @@ def exponential_decades(vgs: ArrayLike, i_d: ArrayLike, tolerance: float = 0.1) 
     """Over how many decades of Id the local slope d ln(Id)/dVgs stays within ``tolerance`` of its weak-inversion value.
 
     A measure of how wide the exponential (weak-inversion) region of a model card is.
+
+    Parameters
+    ----------
+    vgs : array
+        Gate-source voltages, V.
+    i_d : array
+        Drain currents, A.
+    tolerance : float
+        Allowed relative deviation of the local slope from the fitted one (:func:`weak_inversion_fit`).
+
+    Returns
+    -------
+    float
+        The decades of Id of the longest run of points on the line (0 if none).
+
+    Examples
+    --------
+    A pure exponential from 1 pA to about 10 uA is one line over 7 decades:
+
+    >>> vgs = np.linspace(0, 0.6, 301)
+    >>> round(exponential_decades(vgs, 1e-12 * np.exp(0.7 * vgs / 0.026)), 2)
+    7.02
     """
     vgs, i_d = np.asarray(vgs, float), np.abs(np.asarray(i_d, float))
     slope, _ = weak_inversion_fit(vgs, i_d)
@@ -88,15 +141,31 @@ def exponential_decades(vgs: ArrayLike, i_d: ArrayLike, tolerance: float = 0.1) 
 
 
 def fit_ut(vds: ArrayLike, i_d: ArrayLike) -> float:
-    """Thermal voltage (V) from an output curve in weak inversion: Id = Isat (1 - exp(-Vds / Ut)) (1 + g Vds).
+    """Thermal voltage from an output curve in weak inversion: Id = Isat (1 - exp(-Vds / Ut)) (1 + g Vds).
 
     Least squares over Ut, Isat and the output conductance term g. Give
     Vds up to about 4 Ut (0.1 V): further out, drain-induced barrier lowering
     bends the curve and the fit underestimates Ut (22 mV instead of 26 mV
     over 0..0.3 V with generic018.lib).
-    """
-    from scipy.optimize import curve_fit
 
+    Parameters
+    ----------
+    vds : array
+        Drain-source voltages, V (only Vds > 0 is used).
+    i_d : array
+        Drain currents, A.
+
+    Returns
+    -------
+    float
+        Ut, V.
+
+    Examples
+    --------
+    >>> vds = np.linspace(0, 0.1, 201)
+    >>> round(fit_ut(vds, 3e-10 * (1 - np.exp(-vds / 0.0259)) * (1 + 0.3 * vds)) * 1e3, 2)  # mV
+    25.9
+    """
     vds, i_d = np.asarray(vds, float), np.abs(np.asarray(i_d, float))
     sel = vds > 0
 
@@ -148,7 +217,34 @@ class TransistorFit:
 
 
 def extract_transistor(cache: bool = True) -> TransistorFit:
-    """Measure kappa_n, kappa_p, I0 and Ut of the model card with ``circuits/mosfet_tb-dc.cir``."""
+    """Measure kappa_n, kappa_p, I0 and Ut of the model card with ``circuits/mosfet_tb-dc.cir``.
+
+    Two ngspice DC sweeps (about half a second, then cached): Id vs Vgs of an
+    nFET, a pFET and an nFET with its source above the bulk
+    (:func:`weak_inversion_fit`, :func:`exponential_decades`), and Id vs Vds
+    at Vgs = 0.25 V (:func:`fit_ut`).
+
+    Parameters
+    ----------
+    cache : bool
+        Use the on-disk result cache of :func:`dynapse_edu.spice.ngspice.run`.
+
+    Returns
+    -------
+    TransistorFit
+        kappas (dimensionless), I0 (A), Ut (V) and the sweeps themselves.
+
+    Raises
+    ------
+    SpiceNotAvailableError
+        Without ngspice (the message says how to install it).
+
+    Examples
+    --------
+    >>> tr = extract_transistor()  # doctest: +SKIP
+    >>> round(tr.kappa_n, 3), round(tr.kappa_p, 3), round(tr.Ut * 1e3, 2)  # doctest: +SKIP
+    (0.736, 0.675, 26.27)
+    """
     sweep = ngspice.run(TRANSISTOR_TB, cache=cache)
     vgs, id_n, id_p = sweep["v(gn)"], -sweep["i(vdsn)"], -sweep["i(vmp)"]
     out = ngspice.run(TRANSISTOR_TB, {"vgs": 0.25}, analysis="dc vdsn 0 0.1 0.5m", cache=cache)
@@ -176,89 +272,6 @@ def extract_transistor(cache: bool = True) -> TransistorFit:
     )
 
 
-# --- the DPI under constant input ----------------------------------------------------
-def dpi_steady_state(I_in: ArrayLike, I_g: float, I_tau: float) -> np.ndarray:
-    """Current a DPI settles at under a constant input I_in (A): I_g (I_in / I_tau - 1).
-
-    From tau (1 + I_g/I) dI/dt = -I - I_g + I_g I_in / I_tau at dI/dt = 0
-    (Bartolozzi & Indiveri 2007). For I >> I_g the gain is I_g / I_tau.
-    """
-    return I_g * (np.asarray(I_in, float) / I_tau - 1.0)
-
-
-def dpi_charge(t: float, I_start: float, I_in: float, I_g: float, I_tau: float, tau: float) -> float:
-    r"""Exact DPI current after charging for ``t`` s under constant input ``I_in`` (A), from ``I_start``.
-
-    Separating variables in :math:`\tau (1 + I_g/I)\,\dot I = A - I`, with the
-    steady state :math:`A = I_g (I_{in}/I_\tau - 1)`, gives
-
-    .. math:: \frac{I_g}{A} \ln\frac{I}{I_s} - \left(1 + \frac{I_g}{A}\right) \ln\frac{A - I}{A - I_s} = \frac{t}{\tau},
-
-    solved here for I. Below :math:`I_g` the DPI is not linear: the current
-    first grows exponentially, which is why a short pulse from rest gives
-    much less than the linear estimate :math:`I_g I_{in} t / (I_\tau \tau)`.
-    """
-    A = float(dpi_steady_state(I_in, I_g, I_tau))
-    if not A > I_start:
-        raise ParameterError(
-            f"input current I_in = {I_in!r} A cannot charge the DPI above I_start = {I_start!r} A "
-            f"(steady state {A!r} A); need I_in > I_tau (1 + I_start / I_g)"
-        )
-    if t <= 0:
-        return float(I_start)
-    r = I_g / A
-
-    def residual(log_gap: float) -> float:
-        current = A - (A - I_start) * math.exp(log_gap)
-        return r * math.log(current / I_start) - (1 + r) * log_gap - t / tau
-
-    # log_gap = ln((A - I)/(A - I_s)) runs from 0 (I = I_s) to -inf (I = A)
-    lo = -1.0
-    while residual(lo) < 0:
-        lo *= 2
-        if lo < -700:
-            return A
-    return float(A - (A - I_start) * math.exp(brentq(residual, lo, 0.0, xtol=1e-14)))
-
-
-def dpi_pulse_response(
-    t: ArrayLike,
-    pulse_starts: ArrayLike,
-    width: float,
-    I_w: float,
-    I_g: float,
-    I_tau: float,
-    tau: float,
-    I_rest: float,
-) -> np.ndarray:
-    """The ideal DPI equation driven by rectangular input pulses, solved exactly at times ``t`` (s).
-
-    During each pulse (``width`` s from each of ``pulse_starts``) the input is
-    I_w and the current follows :func:`dpi_charge`; between pulses it decays
-    as the core's :func:`~dynapse_edu.core.synapse.dpi_kernel` towards ``I_rest``.
-    Unlike the behavioural model's instant jumps, the charge added by a pulse
-    here depends on the current already there: the reference that tells the
-    DPI equation's errors from those of the instant-jump approximation.
-    """
-    from ..core.synapse import dpi_kernel
-
-    t = np.asarray(t, float)
-    starts = np.sort(np.atleast_1d(np.asarray(pulse_starts, float)))
-    out = np.full(t.shape, float(I_rest))
-    current = float(I_rest)
-    for k, start in enumerate(starts):
-        end = start + width
-        during = (t >= start) & (t < end)
-        out[during] = [dpi_charge(x - start, current, I_w, I_g, I_tau, tau) for x in t[during]]
-        current = dpi_charge(width, current, I_w, I_g, I_tau, tau)
-        following = starts[k + 1] if k + 1 < starts.size else np.inf
-        after = (t >= end) & (t < following)
-        out[after] = dpi_kernel(t[after] - end, current - I_rest, tau, I_rest)
-        if np.isfinite(following):
-            current = float(dpi_kernel(following - end, current - I_rest, tau, I_rest))
-    return out
-
-
 # --- the DPI synapse netlist -> Params --------------------------------------------------
 DPI_TB = "dpi_synapse_tb-pulse.cir"
 
@@ -271,7 +284,7 @@ class DPIBiases:
     ``pulse_width`` (s) from the netlist; ``tau`` = C Ut / (kappa_p I_tau) (s),
     ``alpha`` = I_g / I_tau, ``I_rest`` (A): the output at rest (leakage of the
     output pFET, the floor I0 of the behavioural model); ``jump`` (A): the
-    rise of one pulse from rest by :func:`dpi_charge`.
+    rise of one pulse from rest by :func:`~dynapse_edu.core.synapse.dpi_charge`.
     """
 
     I_w: float
@@ -289,7 +302,33 @@ class DPIBiases:
 def measure_dpi_biases(
     netlist_params: Mapping[str, float] | None = None, transistor: TransistorFit | None = None, cache: bool = True
 ) -> DPIBiases:
-    """Operating point of ``dpi_synapse_tb-pulse.cir``: the bias currents on its replica devices."""
+    """Operating point of ``dpi_synapse_tb-pulse.cir``: the bias currents on its replica devices, and what follows.
+
+    One ngspice operating point (milliseconds). The time constant is
+    :func:`~dynapse_edu.core.synapse.dpi_tau` with the pFETs' kappa, the jump of
+    one pulse :func:`~dynapse_edu.core.synapse.dpi_charge` from rest.
+
+    Parameters
+    ----------
+    netlist_params : dict, optional
+        Overrides of the testbench's ``.param`` values (``iw``, ``ig``, ``itau`` in A,
+        ``csyn`` in F, ``tpulse`` in s, ...), SI units.
+    transistor : TransistorFit, optional
+        The model card's parameters (default: :func:`extract_transistor`).
+    cache : bool
+        Use the on-disk result cache.
+
+    Returns
+    -------
+    DPIBiases
+        Currents in A, C in F, pulse width and tau in s, alpha dimensionless.
+
+    Examples
+    --------
+    >>> b = measure_dpi_biases()  # doctest: +SKIP
+    >>> round(b.I_w * 1e9, 2), round(b.I_g * 1e12, 1), round(b.tau * 1e3, 3), round(b.jump * 1e12, 1)  # doctest: +SKIP
+    (10.36, 82.4, 3.854, 82.8)
+    """
     tr = transistor or extract_transistor(cache=cache)
     values = {**ngspice.netlist_params(DPI_TB), **{k.lower(): float(v) for k, v in (netlist_params or {}).items()}}
     op = ngspice.run(DPI_TB, netlist_params, analysis="op", cache=cache)
@@ -305,12 +344,35 @@ def measure_dpi_biases(
 
 
 def effective_capacitance(C: float, kappa_circuit: float, params: Params) -> float:
-    """Capacitance (F) that gives the core's mean-kappa time constant the circuit's value.
+    """Capacitance that gives the core's mean-kappa time constant the circuit's value, in F.
 
     The core computes tau = C Ut / (kappa I_tau) with kappa = (kappa_n + kappa_p) / 2;
     a circuit whose output device is of one type has tau = C Ut / (kappa_circuit I_tau).
     Scaling C by kappa / kappa_circuit keeps I_tau, the real leak current (it also
     enters the soma's I_sum), and matches tau.
+
+    Parameters
+    ----------
+    C : float
+        The circuit's capacitance, F.
+    kappa_circuit : float
+        Slope factor of the circuit's output device.
+    params : Params
+        Parameters whose mean kappa the core uses.
+
+    Returns
+    -------
+    float
+        The effective capacitance, F.
+
+    Examples
+    --------
+    >>> p = Params(kappa_n=0.74, kappa_p=0.68)
+    >>> C = effective_capacitance(2e-12, 0.68, p)
+    >>> round(C * 1e12, 4)  # pF
+    2.0882
+    >>> round(dpi_tau(C, 20e-12, p.Ut, p.kappa) / dpi_tau(2e-12, 20e-12, p.Ut, 0.68), 12)  # the same tau
+    1.0
     """
     return float(C * params.kappa / kappa_circuit)
 
@@ -327,7 +389,31 @@ def dpi_params(
     ``synapse``: alpha = I_g/I_tau, I_tau, the effective C that gives the
     circuit's tau (kappa_p) with the core's mean kappa
     (:func:`effective_capacitance`), and I_w0 so that one spike of weight 1
-    adds the jump of one pulse of the circuit.
+    adds the jump of one pulse of the circuit
+    (:func:`~dynapse_edu.core.synapse.weight_current_for_jump`).
+
+    Parameters
+    ----------
+    biases : DPIBiases
+        From :func:`measure_dpi_biases`.
+    transistor : TransistorFit
+        From :func:`extract_transistor`.
+    synapse : str
+        The synapse type to calibrate (``"AMPA"``, ``"NMDA"``, ``"GABA_A"``, ``"GABA_B"``).
+    base : Params, dict or None
+        The other parameters (default: the defaults).
+
+    Returns
+    -------
+    Params
+        SI units.
+
+    Examples
+    --------
+    >>> tr = extract_transistor()  # doctest: +SKIP
+    >>> p = dpi_params(measure_dpi_biases(transistor=tr), tr, "AMPA")  # doctest: +SKIP
+    >>> round(p.tau_syn("AMPA") * 1e3, 3), round(p.jump("AMPA") * 1e12, 1)  # ms, pA  # doctest: +SKIP
+    (3.854, 82.8)
     """
     key = synapse_key(synapse)
     p = resolve(base).replace(
@@ -338,7 +424,7 @@ def dpi_params(
             f"C_{key}": effective_capacitance(biases.C, transistor.kappa_p, p),
             f"I_tau_{key}": biases.I_tau,
             f"alpha_{key}": biases.alpha,
-            f"I_w0_{key}": biases.jump / biases.alpha,
+            f"I_w0_{key}": weight_current_for_jump(biases.jump, biases.alpha),
         }
     )
 
@@ -362,7 +448,7 @@ class NeuronBiases:
     switching voltage of the inverter ending the refractory period;
     ``t_ref`` = C_ref (Vdd - V_sw) / I_ref (s); ``tau_mem``, ``tau_ahp`` (s) with
     kappa_n; ``ahp_jump`` (A): the AHP current added by one spike from rest
-    (the AHP DPI charged for t_ref, :func:`dpi_charge`).
+    (the AHP DPI charged for t_ref, :func:`~dynapse_edu.core.synapse.dpi_charge`).
     """
 
     I_tau: float
@@ -384,7 +470,33 @@ class NeuronBiases:
 def measure_neuron_biases(
     netlist_params: Mapping[str, float] | None = None, transistor: TransistorFit | None = None, cache: bool = True
 ) -> NeuronBiases:
-    """Run ``neuron_adexp_tb-dc.cir`` and read the bias currents, V_sw and what follows from them."""
+    """Run ``neuron_adexp_tb-dc.cir`` and read the bias currents, V_sw and what follows from them.
+
+    One ngspice DC sweep (tens of milliseconds): the replica currents, and the
+    switching voltage of the inverter that ends the refractory period.
+
+    Parameters
+    ----------
+    netlist_params : dict, optional
+        Overrides of the neuron testbench's ``.param`` values (``itau``, ``ig``, ``ith``,
+        ``irfr``, ``iahw`` ... in A, ``cmem``, ``cref``, ``cahp`` in F), SI units;
+        ``tstop`` and ``tmax`` are ignored here.
+    transistor : TransistorFit, optional
+        The model card's parameters (default: :func:`extract_transistor`).
+    cache : bool
+        Use the on-disk result cache.
+
+    Returns
+    -------
+    NeuronBiases
+        Currents in A, V_sw in V, times in s.
+
+    Examples
+    --------
+    >>> b = measure_neuron_biases()  # doctest: +SKIP
+    >>> round(b.I_th * 1e9, 3), round(b.t_ref * 1e3, 3), round(b.tau_mem * 1e3, 1)  # nA, ms, ms  # doctest: +SKIP
+    (1.024, 2.528, 57.3)
+    """
     tr = transistor or extract_transistor(cache=cache)
     params = {k: v for k, v in (netlist_params or {}).items() if k.lower() not in ("tstop", "tmax")}
     values = {**ngspice.netlist_params(NEURON_TB), **{k.lower(): float(v) for k, v in (netlist_params or {}).items()}}
@@ -430,7 +542,29 @@ def neuron_params(
     C_mem, C_ahp effective (kappa_n circuits, :func:`effective_capacitance`);
     I_tau_mem, alpha_mem = I_g/I_tau, I_th, t_ref from the refractory circuit,
     the feedback as a sigmoid centred on I_th (``I_pfb_gain`` = I_pfb,
-    width :data:`PFB_NORM_FRACTION` I_th), the AHP DPI with its jump per spike.
+    width :data:`PFB_NORM_FRACTION` I_th), the AHP DPI with its jump per spike
+    (:func:`~dynapse_edu.core.synapse.weight_current_for_jump`).
+
+    Parameters
+    ----------
+    biases : NeuronBiases
+        From :func:`measure_neuron_biases`.
+    transistor : TransistorFit
+        From :func:`extract_transistor`.
+    base : Params, dict or None
+        The other parameters (default: the defaults).
+
+    Returns
+    -------
+    Params
+        SI units.
+
+    Examples
+    --------
+    >>> tr = extract_transistor()  # doctest: +SKIP
+    >>> p = neuron_params(measure_neuron_biases(transistor=tr), tr)  # doctest: +SKIP
+    >>> round(p.tau_mem * 1e3, 1), round(p.t_ref * 1e3, 3), round(p.I_th * 1e9, 3)  # ms, ms, nA  # doctest: +SKIP
+    (57.3, 2.528, 1.024)
     """
     values = biases.netlist_params
     p = resolve(base).replace(
@@ -450,7 +584,7 @@ def neuron_params(
         C_ahp=effective_capacitance(values["cahp"], transistor.kappa_n, p),
         I_tau_ahp=biases.I_ahtau,
         alpha_ahp=ahp_alpha,
-        I_w_ahp=max(biases.ahp_jump / ahp_alpha, 1e-15),
+        I_w_ahp=max(weight_current_for_jump(biases.ahp_jump, ahp_alpha), 1e-15),
     )
 
 
@@ -461,9 +595,6 @@ __all__ = [
     "weak_inversion_fit",
     "exponential_decades",
     "fit_ut",
-    "dpi_steady_state",
-    "dpi_charge",
-    "dpi_pulse_response",
     "DPIBiases",
     "measure_dpi_biases",
     "effective_capacitance",

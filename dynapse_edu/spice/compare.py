@@ -15,9 +15,18 @@ and a note on why they differ where they do. ``Comparison.plot()`` draws it,
 * :func:`compare_neuron_fi`: the neuron's F-I curve.
 * :func:`compare_neuron_adaptation`: inter-spike intervals with adaptation.
 
+Each needs ngspice (a few seconds the first time, then cached on disk), so
+the examples below are not run by the doctests; their output is that of a
+real run:
+
 >>> from dynapse_edu.spice.compare import compare_dpi_pulse
 >>> cmp = compare_dpi_pulse()          # doctest: +SKIP
 >>> print(cmp.report())                # doctest: +SKIP
+DPI synapse, one 50 us pulse:
+  peak current (A)             ngspice    8.87e-11   model   8.309e-11   ratio   0.937
+  decay tau (s)                ngspice    0.003934   model    0.003854   ratio   0.980
+  worst deviation 6.3 % (within the 10 % target)
+  why they differ: ...
 >>> cmp.plot()                         # doctest: +SKIP
 """
 
@@ -31,15 +40,30 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .. import experiments
-from ..core.synapse import synapse_key
+from ..core.params import Params
+from ..core.synapse import dpi_pulse_response, dpi_steady_state, synapse_key
 from ..errors import ParameterError
+from ..hardware.chip import Chip
 from . import calibration as cal
 from . import ngspice
 
 
 @dataclass
 class Comparison:
-    """One circuit-vs-model comparison.
+    """One circuit-vs-model comparison: both curves, metrics as (ngspice, model) pairs, a target and the why.
+
+    Made by the ``compare_*`` functions; :meth:`report` prints it, :meth:`plot` draws it.
+
+    Examples
+    --------
+    >>> cmp = Comparison("demo", x=np.arange(3.0), spice=np.ones(3), model=np.full(3, 1.05), x_label="x",
+    ...                  y_label="y (A)", metrics={"peak (A)": (1.0, 1.05)}, target=0.10)
+    >>> round(cmp.ratios["peak (A)"], 3), round(cmp.worst, 3), cmp.ok
+    (1.05, 0.05, True)
+    >>> print(cmp.report())
+    demo:
+      peak (A)                     ngspice           1   model        1.05   ratio   1.050
+      worst deviation 5.0 % (within the 10 % target)
 
     Attributes
     ----------
@@ -135,7 +159,28 @@ def _transistor(transistor: cal.TransistorFit | None, cache: bool) -> cal.Transi
 
 # --- transistor -------------------------------------------------------------------
 def compare_transistor(transistor: cal.TransistorFit | None = None, cache: bool = True) -> Comparison:
-    """nFET Id vs Vgs (ngspice) against I0 exp(kappa Vgs / Ut) with the extracted kappa, I0, Ut."""
+    """nFET Id vs Vgs (ngspice) against I0 exp(kappa Vgs / Ut) with the extracted kappa, I0, Ut.
+
+    Parameters
+    ----------
+    transistor : TransistorFit, optional
+        From :func:`~dynapse_edu.spice.calibration.extract_transistor` (default: measured now).
+    cache : bool
+        Use the on-disk ngspice result cache.
+
+    Returns
+    -------
+    Comparison
+        x = Vgs (V), curves Id (A); metrics: Id at 0.1 and 0.3 V (no target).
+
+    Examples
+    --------
+    >>> print(compare_transistor().report())  # doctest: +SKIP
+    nFET Id vs Vgs:
+      Id(Vgs = 0.1 V), nFET (A)    ngspice   7.283e-12   model   7.258e-12   ratio   0.997
+      Id(Vgs = 0.3 V), nFET (A)    ngspice   1.896e-09   model   1.967e-09   ratio   1.037
+    ...
+    """
     tr = _transistor(transistor, cache)
     ideal = tr.I0_n * np.exp(tr.kappa_n * tr.vgs / tr.Ut)
     metrics = {}
@@ -183,7 +228,31 @@ def compare_dpi_pulse(
 
     The behavioural model is calibrated on the netlist (:func:`~dynapse_edu.spice.calibration.dpi_params`)
     and its spike placed at the end of the circuit's pulse. Metrics: peak current
-    and decay time constant (target: within 10 %).
+    and decay time constant (target: within 10 %). The dotted reference is the
+    ideal DPI equation driven by the same finite pulse
+    (:func:`~dynapse_edu.core.synapse.dpi_pulse_response`).
+
+    Parameters
+    ----------
+    netlist_params : dict, optional
+        Overrides of the testbench's ``.param`` values (``iw``, ``ig``, ``itau`` in A, ``tpulse`` in s...).
+    synapse : str
+        The behavioural synapse type calibrated and run (default ``"AMPA"``).
+    transistor : TransistorFit, optional
+        From :func:`~dynapse_edu.spice.calibration.extract_transistor` (default: measured now).
+    cache : bool
+        Use the on-disk ngspice result cache.
+
+    Returns
+    -------
+    Comparison
+        x = time (s), curves I_syn (A); ``extra`` holds the biases, the Params and the predicted tau.
+
+    Examples
+    --------
+    >>> cmp = compare_dpi_pulse({"tpulse": 100e-6})  # doctest: +SKIP
+    >>> cmp.ok, sorted(cmp.ratios)  # doctest: +SKIP
+    (True, ['decay tau (s)', 'peak current (A)'])
     """
     tr = _transistor(transistor, cache)
     params = {"npulse": 1, "pulse_dc": 0, **dict(netlist_params or {})}
@@ -200,7 +269,7 @@ def compare_dpi_pulse(
             experiments.measure_decay(t_s, i_s, floor=biases.I_rest), experiments.measure_decay(t_m, i_m)
         ),
     }
-    ode = cal.dpi_pulse_response(
+    ode = dpi_pulse_response(
         t_m, [values["tstart"]], biases.pulse_width, biases.I_w, biases.I_g, biases.I_tau, biases.tau, biases.I_rest
     )
     return Comparison(
@@ -235,7 +304,44 @@ def compare_dpi_train(
     Metrics: largest current and mean current over the train. The behavioural
     jumps add linearly; the circuit's charge per pulse shrinks as the current
     nears the steady state I_g (I_w / I_tau - 1) of the pulse, so the model
-    overshoots at high rates.
+    overshoots at high rates. The "ideal DPI eq." rows and the dotted curve are
+    :func:`~dynapse_edu.core.synapse.dpi_pulse_response` with the circuit's pulses.
+
+    Parameters
+    ----------
+    rate : float
+        Pulse rate, Hz (> 0).
+    n_pulses : int
+        Number of pulses (>= 1).
+    netlist_params : dict, optional
+        Overrides of the testbench's ``.param`` values, SI units.
+    synapse : str
+        The behavioural synapse type calibrated and run.
+    transistor : TransistorFit, optional
+        From :func:`~dynapse_edu.spice.calibration.extract_transistor` (default: measured now).
+    cache : bool
+        Use the on-disk ngspice result cache.
+
+    Returns
+    -------
+    Comparison
+        x = time (s), curves I_syn (A); no target.
+
+    Raises
+    ------
+    ParameterError
+        For rate <= 0 or n_pulses < 1.
+
+    Examples
+    --------
+    >>> cmp = compare_dpi_train(rate=50.0, n_pulses=5)  # doctest: +SKIP
+    >>> print(cmp.report())  # doctest: +SKIP
+    DPI synapse, 5 pulses at 50 Hz:
+      largest current (A)          ngspice   1.479e-10   model   8.326e-11   ratio   0.563
+      mean current (A)             ngspice   2.486e-11   model   1.596e-11   ratio   0.642
+      largest, ideal DPI eq. (A)   ngspice   1.479e-10   model   1.193e-10   ratio   0.806
+      mean, ideal DPI eq. (A)      ngspice   2.486e-11   model   2.004e-11   ratio   0.806
+      why they differ: ...
     """
     if not (rate > 0 and n_pulses >= 1):
         raise ParameterError(f"need rate > 0 Hz and n_pulses >= 1, got {rate!r}, {n_pulses!r}")
@@ -256,10 +362,10 @@ def compare_dpi_train(
     mean_s = float(np.mean(np.interp(grid, t_s, i_s)))
     mean_m = float(np.mean(np.interp(grid, t_m, i_m)))
     starts = times - values["tpulse"]
-    ode = cal.dpi_pulse_response(
+    ode = dpi_pulse_response(
         t_m, starts, biases.pulse_width, biases.I_w, biases.I_g, biases.I_tau, biases.tau, biases.I_rest
     )
-    ode_grid = cal.dpi_pulse_response(
+    ode_grid = dpi_pulse_response(
         grid, starts, biases.pulse_width, biases.I_w, biases.I_g, biases.I_tau, biases.tau, biases.I_rest
     )
     return Comparison(
@@ -294,9 +400,31 @@ def compare_dpi_gain(
 ) -> Comparison:
     """DPI steady-state output with the input held on, vs the weight current I_w (A).
 
-    Model: :func:`~dynapse_edu.spice.calibration.dpi_steady_state`, I_g (I_w / I_tau - 1), with the
+    Model: :func:`~dynapse_edu.core.synapse.dpi_steady_state`, I_g (I_w / I_tau - 1), with the
     replica-measured biases. The circuit's slope in log-log is kappa_p/kappa_n
     rather than 1 (the pair's kappa mismatch), so the ratio drifts with I_w.
+
+    Parameters
+    ----------
+    weights : array
+        Weight currents I_w, A.
+    netlist_params : dict, optional
+        Overrides of the testbench's ``.param`` values, SI units.
+    transistor : TransistorFit, optional
+        From :func:`~dynapse_edu.spice.calibration.extract_transistor` (default: measured now).
+    cache : bool
+        Use the on-disk ngspice result cache.
+
+    Returns
+    -------
+    Comparison
+        x = I_w (A), curves the steady-state I_syn (A); no target.
+
+    Examples
+    --------
+    >>> cmp = compare_dpi_gain([1e-9, 4e-9])  # doctest: +SKIP
+    >>> [round(float(r), 2) for r in cmp.ratios.values()]  # model / circuit at 1 and 4 nA  # doctest: +SKIP
+    [2.06, 2.69]
     """
     tr = _transistor(transistor, cache)
     weights = np.atleast_1d(np.asarray(weights, float))
@@ -306,7 +434,7 @@ def compare_dpi_gain(
         biases = cal.measure_dpi_biases({**params, "pulse_dc": 0}, tr, cache=cache)
         op = ngspice.run(cal.DPI_TB, params, analysis="op", cache=cache)
         s_vals[k] = float(op["i(vout)"][0])
-        m_vals[k] = float(cal.dpi_steady_state(biases.I_w, biases.I_g, biases.I_tau))
+        m_vals[k] = float(dpi_steady_state(biases.I_w, biases.I_g, biases.I_tau))
     metrics = {f"I_syn at I_w = {w * 1e9:g} nA (A)": (s, m) for w, s, m in zip(weights, s_vals, m_vals, strict=True)}
     return Comparison(
         name="DPI steady-state output vs weight current",
@@ -337,22 +465,52 @@ NEURON_WHY = (
 
 
 def spike_times_from_trace(t: ArrayLike, v: ArrayLike, threshold: float) -> np.ndarray:
-    """Times (s) where ``v`` crosses ``threshold`` upwards (linear interpolation between samples)."""
+    """Times where ``v`` crosses ``threshold`` upwards (linear interpolation between samples), in s.
+
+    Examples
+    --------
+    >>> spike_times_from_trace([0.0, 1.0, 2.0, 3.0], [0.0, 1.0, 0.0, 1.0], 0.5)
+    array([0.5, 2.5])
+    """
     t, v = np.asarray(t, float), np.asarray(v, float)
     k = np.flatnonzero((v[1:] > threshold) & (v[:-1] <= threshold))
     return t[k] + (threshold - v[k]) * (t[k + 1] - t[k]) / (v[k + 1] - v[k])
 
 
 def isi_rate(spikes: ArrayLike) -> float:
-    """Firing rate (Hz) as 1 / mean inter-spike interval, ignoring the first spike's latency; 0 if < 2 spikes."""
+    """Firing rate as 1 / mean inter-spike interval, in Hz, ignoring the first spike's latency; 0 if < 2 spikes.
+
+    Examples
+    --------
+    >>> isi_rate([0.1, 0.11, 0.12, 0.13])
+    100.0
+    """
     spikes = np.asarray(spikes, float)
     return float(1.0 / np.mean(np.diff(spikes))) if spikes.size >= 2 else 0.0
 
 
-def model_spikes(params: Any, current: float, duration: float) -> np.ndarray:
-    """Spike times (s) of one behavioural neuron (a :class:`~dynapse_edu.hardware.chip.Chip`) under ``current`` (A)."""
-    from ..hardware.chip import Chip
+def model_spikes(params: Params, current: float, duration: float) -> np.ndarray:
+    """Spike times of one behavioural neuron (a :class:`~dynapse_edu.hardware.chip.Chip`) under a constant current.
 
+    Parameters
+    ----------
+    params : Params
+        The neuron's parameters (``I_const`` is replaced by ``current``).
+    current : float
+        Input current, A.
+    duration : float
+        Simulated time, s.
+
+    Returns
+    -------
+    ndarray
+        Spike times, s.
+
+    Examples
+    --------
+    >>> model_spikes(Params(), 1e-9, 0.02).round(4)
+    array([0.0052, 0.0159])
+    """
     chip = Chip(params.replace(I_const=float(current)))
     chip.get_neurons(1, core=0)
     return np.asarray(chip.run(duration, dt=None, at_spikes=False).spike_times[0], float)
@@ -361,7 +519,30 @@ def model_spikes(params: Any, current: float, duration: float) -> np.ndarray:
 def circuit_spikes(
     current: float, duration: float, netlist_params: Mapping[str, float] | None = None, cache: bool = True
 ) -> tuple[np.ndarray, ngspice.SpiceResult]:
-    """Spike times (s) of the transistor-level neuron (rising v(vref) through Vdd/2) and the raw run."""
+    """Spike times of the transistor-level neuron (rising v(vref) through Vdd/2), in s, and the raw run.
+
+    Parameters
+    ----------
+    current : float
+        Input current ``iin``, A.
+    duration : float
+        Transient length ``tstop``, s.
+    netlist_params : dict, optional
+        Other overrides of ``neuron_adexp_tb-fi.cir``'s ``.param`` values.
+    cache : bool
+        Use the on-disk ngspice result cache.
+
+    Returns
+    -------
+    tuple
+        (spike times in s, the :class:`~dynapse_edu.spice.ngspice.SpiceResult`).
+
+    Examples
+    --------
+    >>> spikes, run = circuit_spikes(1e-9, 0.02)  # doctest: +SKIP
+    >>> spikes.round(4)  # doctest: +SKIP
+    array([0.0007, 0.004 , 0.0072, 0.0105, 0.0138, 0.017 ])
+    """
     params = {**dict(netlist_params or {}), "iin": float(current), "tstop": float(duration)}
     run = ngspice.run(cal.NEURON_TB, params, cache=cache)
     vdd = float({**ngspice.netlist_params(cal.NEURON_TB), **params}.get("vdd", 1.8))
@@ -389,6 +570,32 @@ def compare_neuron_fi(
     Metrics are the rates from 10 pA up (target: within 15 %); lower currents
     are drawn but not scored (near rheobase the rate is a steep function of
     the leak, see ``why``).
+
+    Parameters
+    ----------
+    currents : array
+        Input currents, A.
+    netlist_params : dict, optional
+        Overrides of the neuron testbench's ``.param`` values, SI units.
+    transistor : TransistorFit, optional
+        From :func:`~dynapse_edu.spice.calibration.extract_transistor` (default: measured now).
+    cache : bool
+        Use the on-disk ngspice result cache.
+    n_isi : int
+        About how many intervals each rate is measured over.
+    max_duration : float
+        Longest run per point, s.
+
+    Returns
+    -------
+    Comparison
+        x = input current (A), curves the rate (Hz).
+
+    Examples
+    --------
+    >>> cmp = compare_neuron_fi([50e-12, 500e-12])  # doctest: +SKIP
+    >>> cmp.ok  # doctest: +SKIP
+    True
     """
     tr = _transistor(transistor, cache)
     biases = cal.measure_neuron_biases(netlist_params, tr, cache=cache)
@@ -435,6 +642,37 @@ def compare_neuron_adaptation(
     AHP jump per spike depends on the AHP current already there (the DPI
     charges exponentially from rest, linearly above its gain current), the
     behavioural jump is fixed, so the adapted interval differs most.
+
+    Parameters
+    ----------
+    current : float
+        Input current, A.
+    iahw : float
+        AHP weight current of the netlist, A.
+    duration : float
+        Simulated time, s.
+    netlist_params : dict, optional
+        Other overrides of the neuron testbench's ``.param`` values, SI units.
+    transistor : TransistorFit, optional
+        From :func:`~dynapse_edu.spice.calibration.extract_transistor` (default: measured now).
+    cache : bool
+        Use the on-disk ngspice result cache.
+
+    Returns
+    -------
+    Comparison
+        x = interval number, curves the ISI (s); no target.
+
+    Raises
+    ------
+    ParameterError
+        When either side fires fewer than 3 spikes.
+
+    Examples
+    --------
+    >>> cmp = compare_neuron_adaptation(200e-12)  # doctest: +SKIP
+    >>> sorted(cmp.metrics)  # doctest: +SKIP
+    ['adaptation last/first', 'first ISI (s)', 'last ISI (s)']
     """
     tr = _transistor(transistor, cache)
     params = {**dict(netlist_params or {}), "iahw": float(iahw)}

@@ -8,7 +8,8 @@ vector of the result as a numpy array (a :class:`SpiceResult`).
 
 >>> from dynapse_edu import spice
 >>> res = spice.run("mosfet_tb-dc.cir", {"vds": 0.9})   # doctest: +SKIP
->>> res["v(gn)"], res["i(vdn)"]                           # doctest: +SKIP
+>>> res.analysis, res["v(gn)"].shape                      # doctest: +SKIP
+('.dc vgn 0 1 2m', (501,))
 
 What the wrapper does, and why
 ------------------------------
@@ -30,7 +31,11 @@ What the wrapper does, and why
   ngspice prints harmless notes and BSIM parameter warnings there, so the
   wrapper reads the output itself and tells real failures (no result plot,
   "timestep too small", "singular matrix", "gmin/source stepping failed")
-  from noise.
+  from noise. It loads the netlist and reads the vectors through ngspice's
+  own C API (``ngSpice_Circ``, ``ngSpice_Command``, ``ngGet_Vec_Info``), with
+  PySpice's declarations of it.
+* **Optional.** PySpice is imported when the first netlist runs (or
+  :func:`available` is asked), never by ``import dynapse_edu``.
 
 Errors
 ------
@@ -53,15 +58,20 @@ import tempfile
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from ..errors import DynapseError, ParameterError
 
-#: The folder holding the netlists (``circuits/`` at the top of the project).
-CIRCUITS_DIR: Path = Path(__file__).resolve().parents[2] / "circuits"
+#: The folder holding the netlists: ``circuits/`` at the top of the repository, which the package
+#: carries as ``dynapse_edu.circuits`` (``pyproject.toml``), found through importlib.resources in a
+#: clone and in an installed wheel alike.
+CIRCUITS_DIR: Path = Path(str(resources.files("dynapse_edu.circuits")))
 
+#: How to install ngspice, said by every error that finds it missing.
 INSTALL_HINT = (
     "ngspice is needed for the transistor-level runs: on Debian/Ubuntu "
     "`sudo apt-get install ngspice libngspice0 libngspice0-dev` (the -dev package provides the "
@@ -163,7 +173,32 @@ def spice_number(text: str) -> float:
 
 
 def netlist_params(name: str | os.PathLike[str]) -> dict[str, float | str]:
-    """The ``.param`` defaults of a netlist (its own and its includes'), by name."""
+    """The ``.param`` defaults of a netlist (its own and its includes'), by lower-case name.
+
+    Reads the text only (no ngspice needed).
+
+    Parameters
+    ----------
+    name : str or path
+        File name in ``circuits/`` or a path.
+
+    Returns
+    -------
+    dict
+        Values as floats in SI units (SPICE suffixes applied, :func:`spice_number`); an
+        expression that is not a number (``{vdd/2}``) stays a string.
+
+    Raises
+    ------
+    SpiceNetlistError
+        If the netlist (or an included file) does not exist.
+
+    Examples
+    --------
+    >>> values = netlist_params("dpi_synapse_tb-pulse.cir")
+    >>> values["iw"], values["csyn"], round(values["tpulse"], 12)  # A, F, s
+    (1e-08, 2e-12, 5e-05)
+    """
     out: dict[str, float | str] = {}
     for line in _inline(netlist_path(name)):
         match = _PARAM_RE.match(line)
@@ -214,8 +249,19 @@ def netlist_text(
 
 # --- the ngspice engine -------------------------------------------------------
 _LOCK = threading.RLock()
-_ENGINE = None
-_VERSION = ""
+
+
+@dataclass(frozen=True)
+class _Session:
+    """The loaded ngspice: PySpice's wrapper, the library's C API and cffi's helpers."""
+
+    engine: Any  # PySpice's NgSpiceShared: output capture, version
+    lib: Any  # the C functions of libngspice (ngSpice_Circ, ngSpice_Command, ...)
+    ffi: Any  # PySpice's cffi FFI, which declares them
+    version: str
+
+
+_SESSION: _Session | None = None
 
 #: Output lines that mean an analysis failed (ngspice 39 wording, lower case).
 FAILURE_PATTERNS: tuple[str, ...] = (
@@ -252,13 +298,13 @@ def _library() -> str | None:
     return path
 
 
-def _engine():
+def _engine() -> _Session:
     """The one shared ngspice instance of this process (loaded on first use)."""
-    global _ENGINE, _VERSION
-    if _ENGINE is not None:
-        return _ENGINE
-    try:
-        from PySpice.Spice.NgSpice.Shared import NgSpiceShared
+    global _SESSION
+    if _SESSION is not None:
+        return _SESSION
+    try:  # PySpice is optional (dynapse-edu[spice]) and loads a C library: imported on first use only
+        from PySpice.Spice.NgSpice.Shared import NgSpiceShared, ffi
     except ImportError as exc:
         raise SpiceNotAvailableError(f"PySpice is not installed ({exc}). {INSTALL_HINT}") from None
     if _library() is None:
@@ -269,16 +315,31 @@ def _engine():
     logging.getLogger("PySpice").setLevel(logging.CRITICAL)
     try:
         engine = NgSpiceShared.new_instance()
+        # the C API of the library PySpice has just loaded and initialised (opening a loaded library again
+        # gives the same one), through PySpice's declarations of it
+        lib = ffi.dlopen(engine.library_path)
     except Exception as exc:  # cffi and PySpice raise OSError, NameError or CDefError here
         raise SpiceNotAvailableError(f"cannot load the ngspice shared library ({exc}). {INSTALL_HINT}") from None
-    _command(engine, "set num_threads=1")
-    _VERSION = str(engine.ngspice_version)
-    _ENGINE = engine
-    return engine
+    session = _Session(engine, lib, ffi, str(engine.ngspice_version))
+    _command(session, "set num_threads=1")
+    _SESSION = session
+    return session
 
 
 def available() -> bool:
-    """True when PySpice and the ngspice shared library can be loaded."""
+    """Whether PySpice and the ngspice shared library can be loaded (loads them if so).
+
+    Returns
+    -------
+    bool
+        True when :func:`run` can simulate; otherwise :func:`run` raises
+        :class:`SpiceNotAvailableError` with the install commands (:data:`INSTALL_HINT`).
+
+    Examples
+    --------
+    >>> available() in (True, False)
+    True
+    """
     try:
         _engine()
     except SpiceNotAvailableError:
@@ -288,20 +349,20 @@ def available() -> bool:
 
 def ngspice_version() -> str:
     """Version of the loaded ngspice (loads it if needed)."""
-    _engine()
-    return _VERSION
+    return _engine().version
 
 
-def _output(engine) -> list[str]:
-    return list(engine._stdout) + list(engine._stderr)
+def _output(session: _Session) -> list[str]:
+    """The lines ngspice printed (stdout, then stderr) since the last ``clear_output``."""
+    return session.engine.stdout.splitlines() + session.engine.stderr.splitlines()
 
 
-def _command(engine, command: str) -> list[str]:
-    engine.clear_output()
-    rc = engine._ngspice_shared.ngSpice_Command(command.encode("ascii"))
+def _command(session: _Session, command: str) -> list[str]:
+    session.engine.clear_output()
+    rc = session.lib.ngSpice_Command(command.encode("ascii"))
     if rc:
-        raise SpiceError(f"ngspice command {command!r} returned {rc}: {_tail(_output(engine))}")
-    return _output(engine)
+        raise SpiceError(f"ngspice command {command!r} returned {rc}: {_tail(_output(session))}")
+    return _output(session)
 
 
 def _tail(lines: list[str], n: int = 12) -> str:
@@ -334,10 +395,8 @@ def _vector_name(raw: str) -> str:
     return f"v({name})"
 
 
-def _vectors(engine, plot: str) -> dict[str, np.ndarray]:
-    from PySpice.Spice.NgSpice.Shared import ffi
-
-    lib = engine._ngspice_shared
+def _vectors(session: _Session, plot: str) -> dict[str, np.ndarray]:
+    lib, ffi = session.lib, session.ffi
     names_c = lib.ngSpice_AllVecs(plot.encode("utf8"))
     out: dict[str, np.ndarray] = {}
     i = 0
@@ -359,37 +418,36 @@ def _simulate(text: str, label: str) -> tuple[dict[str, np.ndarray], str]:
     analysis = next((line.strip() for line in text.splitlines() if _ANALYSIS_RE.match(line)), "")
     if not analysis:
         raise SpiceNetlistError(f"{label}: no analysis line (.tran, .dc, .op or .ac) in the netlist")
-    engine = _engine()
-    from PySpice.Spice.NgSpice.Shared import FFI, ffi
-
+    session = _engine()
+    ffi = session.ffi
     with _LOCK, _in_tempdir():
         lines = [line for line in text.splitlines() if line.strip()] + [""]
-        keep = [ffi.new("char[]", line.encode("utf8")) for line in lines] + [FFI.NULL]
-        engine.clear_output()
-        rc = engine._ngspice_shared.ngSpice_Circ(ffi.new("char *[]", keep))
-        loaded = _output(engine)
+        keep = [ffi.new("char[]", line.encode("utf8")) for line in lines] + [ffi.NULL]
+        session.engine.clear_output()
+        rc = session.lib.ngSpice_Circ(ffi.new("char *[]", keep))
+        loaded = _output(session)
         bad = [line for line in loaded if any(p in line.lower() for p in NETLIST_PATTERNS)]
         if rc or bad:
             with contextlib.suppress(SpiceError):
-                _command(engine, "remcirc")
+                _command(session, "remcirc")
             raise SpiceNetlistError(f"ngspice rejected {label}: {_tail(bad or loaded)}")
-        before = ffi.string(engine._ngspice_shared.ngSpice_CurPlot()).decode()
-        run_out = _command(engine, "run")
-        plot = ffi.string(engine._ngspice_shared.ngSpice_CurPlot()).decode()
+        before = ffi.string(session.lib.ngSpice_CurPlot()).decode()
+        run_out = _command(session, "run")
+        plot = ffi.string(session.lib.ngSpice_CurPlot()).decode()
         failed = [line for line in run_out if any(p in line.lower() for p in FAILURE_PATTERNS)]
         if failed or plot == before or plot == "const":
             with contextlib.suppress(SpiceError):
-                _command(engine, "destroy all")
-                _command(engine, "remcirc")
+                _command(session, "destroy all")
+                _command(session, "remcirc")
             raise SpiceConvergenceError(
                 f"ngspice analysis '{analysis}' of {label} failed: {_tail(failed or run_out)}. "
                 "Options to try in the netlist's .options line: a smaller tmax (4th .tran argument), "
                 "method=gear, gmin=1e-16 with abstol=1e-15 for pA currents, larger itl1/itl4, "
                 "or initial conditions (.ic) on floating nodes."
             )
-        vectors = _vectors(engine, plot)
-        _command(engine, "destroy all")
-        _command(engine, "remcirc")
+        vectors = _vectors(session, plot)
+        _command(session, "destroy all")
+        _command(session, "remcirc")
     return vectors, analysis
 
 
@@ -410,28 +468,50 @@ def run(
 
     Parameters
     ----------
-    netlist:
+    netlist : str or path
         File name in ``circuits/`` (``"dpi_synapse_tb-pulse.cir"``) or a path.
-    params:
-        Overrides of the netlist's ``.param`` values, SI units.
-    analysis:
-        Replaces the netlist's analysis line, e.g. ``"tran 10u 0.2 0 50u"``.
-    cache:
-        Read and write the on-disk cache (:func:`cache_dir`).
+    params : dict, optional
+        Overrides of the netlist's ``.param`` values by name (case-insensitive), SI units
+        (A, V, F, s); the defaults are :func:`netlist_params`.
+    analysis : str, optional
+        Replaces the netlist's analysis line, e.g. ``"tran 10u 0.2 0 50u"`` or ``"op"``.
+    cache : bool
+        Read and write the on-disk cache (:func:`cache_dir`), keyed by the final netlist
+        text and the ngspice version.
 
     Returns
     -------
     SpiceResult
-        Every vector of the analysis by lower-case name, as float arrays.
+        Every vector of the analysis by lower-case name (``"time"`` in s, ``"v(node)"`` in V,
+        ``"i(vsource)"`` in A), as float arrays.
 
     Raises
     ------
-    SpiceNotAvailableError, SpiceNetlistError, SpiceConvergenceError, ParameterError
+    SpiceNotAvailableError
+        Without PySpice or the ngspice library (with the install commands).
+    SpiceNetlistError
+        When the netlist is missing or ngspice rejects it.
+    SpiceConvergenceError
+        When the analysis fails (naming it and the options to try).
+    ParameterError
+        For an unknown parameter name or a value that is not a finite number.
+
+    Examples
+    --------
+    The transistor testbench's DC sweep (a fraction of a second, then cached): an nFET's drain
+    current at Vgs = 0.2 V, in weak inversion:
+
+    >>> res = run("mosfet_tb-dc.cir")  # doctest: +SKIP
+    >>> k = int(np.argmin(np.abs(res["v(gn)"] - 0.2)))  # doctest: +SKIP
+    >>> round(float(-res["i(vdsn)"][k]) * 1e12, 1)  # pA  # doctest: +SKIP
+    120.1
+    >>> run("mosfet_tb-dc.cir", {"vds": 0.5}, analysis="op")["v(dn)"]  # doctest: +SKIP
+    array([0.5])
     """
     path = netlist_path(netlist)
     text = netlist_text(path, params, analysis)
-    _engine()
-    key = hashlib.sha256(f"{_VERSION}\n{text}".encode()).hexdigest()[:24]
+    version = _engine().version
+    key = hashlib.sha256(f"{version}\n{text}".encode()).hexdigest()[:24]
     used = {k.lower(): float(v) for k, v in (params or {}).items()}
     store = cache_dir() / f"{path.stem}-{key}.npz"
     if cache and store.is_file():

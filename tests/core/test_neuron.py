@@ -1,8 +1,16 @@
 import numpy as np
 import pytest
 
-from dynapse_edu import Chip, PoissonGenerator, experiments
-from dynapse_edu.core.neuron import nmda_gate, positive_feedback, steady_state
+from dynapse_edu import Chip, PoissonGenerator, RegularGenerator, experiments
+from dynapse_edu.core.dynamics import AHP, MEM, NeuronTable, derivatives, reset
+from dynapse_edu.core.neuron import (
+    hold_at_floor,
+    membrane_rate,
+    nmda_gate,
+    positive_feedback,
+    spike_reset,
+    steady_state,
+)
 from dynapse_edu.core.params import Params
 from dynapse_edu.units import ms, pA
 
@@ -112,8 +120,6 @@ def _steady_with(extra: dict) -> float:
     chip = Chip(p)
     neuron = chip.get_neurons(1, core=0)
     for syn, rate in extra.items():
-        from dynapse_edu import RegularGenerator
-
         chip.add_connection(RegularGenerator(1, rate), neuron, syn, 1.0)
     return float(chip.run(0.3, dt=1e-3).trace("I_mem")[-250:].mean())
 
@@ -132,3 +138,49 @@ def test_refractory_time_is_the_parameter():
     rates_short = experiments.fi_curve([2e-9], duration=0.2, params=p.replace(t_ref=2 * ms))
     assert rates_long[0] < rates_short[0]
     assert rates_long[0] <= 1 / p.t_ref
+
+
+# --- the soma's equation, the floor and the reset as functions ------------------------------------------
+def test_membrane_rate_is_the_membrane_equation():
+    """Chicca et al. 2014 eq. 8 written out here: tau (1 + I_g/I) dI/dt = alpha (I_in - I_sum) - I_sum I / I_tau."""
+    rng = np.random.default_rng(1)
+    p = Params(I_const=40 * pA, I_pfb_norm=50 * pA)
+    I_mem, I_ahp, ampa, nmda, gaba_a, gaba_b = np.exp(rng.uniform(np.log(p.I0), np.log(3e-9), size=(6, 200)))
+    gated = nmda / (1 + p.I_nmda_thr / I_mem)
+    I_in = np.maximum(gated + ampa - gaba_b + p.I_const, p.I0)
+    I_pfb = p.I_pfb_gain / (1 + np.exp(-(I_mem - p.I_pfb_th) / p.I_pfb_norm))
+    I_sum = p.I_tau_mem + I_ahp + gaba_a - I_pfb
+    tau = p.C_mem * p.Ut / (p.kappa * p.I_tau_mem)
+    expected = (p.alpha_mem * (I_in - I_sum) - I_sum * I_mem / p.I_tau_mem) / (
+        tau * (1 + p.alpha_mem * p.I_tau_mem / I_mem)
+    )
+    got = membrane_rate(I_mem, I_ahp, (ampa, nmda, gaba_a, gaba_b), p)
+    np.testing.assert_allclose(got, expected, rtol=1e-10)
+    # below the floor the membrane stands for I0
+    assert membrane_rate(0.1 * p.I0, p.I0, (p.I0,) * 4, p) == membrane_rate(p.I0, p.I0, (p.I0,) * 4, p)
+
+
+def test_hold_at_floor_stops_only_a_current_at_the_floor_going_down():
+    I0 = 1e-12
+    I = np.array([0.5e-12, 1e-12, 1e-12, 2e-12, 2e-12])
+    rate = np.array([-1.0, -1.0, 1.0, -1.0, 1.0])
+    np.testing.assert_array_equal(hold_at_floor(I, rate, I0), [0.0, 0.0, 1.0, -1.0, 1.0])
+    # derivatives holds every row so: at rest, nothing moves; the membrane of a neuron at rest without input
+    # would go down, and is held
+    table = NeuronTable.from_params(Params(I_const=0.0), 1)
+    state = np.full((6, 1), 1e-12)
+    assert membrane_rate(1e-12, 1e-12, (1e-12,) * 4, table)[0] < 0
+    np.testing.assert_array_equal(derivatives(state, table), 0.0)
+
+
+def test_spike_reset_is_dynamics_reset():
+    p = Params(I_w_ahp=3 * pA, alpha_ahp=5.0)
+    table = NeuronTable.from_params(p, 3)
+    state = np.full((6, 3), 7 * pA)
+    state[AHP] = [0.2 * pA, 1 * pA, 30 * pA]  # below, at and above the floor
+    I_mem, I_ahp = spike_reset(state[AHP], p.I_reset, p.I0, p.I_w_ahp * p.alpha_ahp)
+    reset(state, table, np.array([0, 1, 2]))
+    np.testing.assert_array_equal(state[MEM], I_mem)
+    np.testing.assert_allclose(state[AHP], [p.I0 + 15 * pA, p.I0 + 15 * pA, 45 * pA], rtol=1e-15)
+    np.testing.assert_array_equal(state[AHP], I_ahp)
+    np.testing.assert_array_equal(state[2:], 7 * pA)  # the synapses are untouched

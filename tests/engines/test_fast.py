@@ -7,6 +7,7 @@ Networks are built directly as :class:`~dynapse_edu.core.network.Network` object
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -16,15 +17,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dynapse_edu.core.dynamics import MEM, NeuronTable, derivatives
+from dynapse_edu.core import neuron, synapse
+from dynapse_edu.core.dynamics import AHP, MEM, NeuronTable, derivatives, reset
 from dynapse_edu.core.network import Network, Projection
 from dynapse_edu.core.params import Params
 from dynapse_edu.core.result import Record
 from dynapse_edu.core.synapse import SYNAPSE_TYPES, dpi_kernel, synapse_index
-from dynapse_edu.engines import kernels as _kernels
-from dynapse_edu.engines.fast import DEFAULT_STEP, grid_step, run_fast
+from dynapse_edu.engines import kernels
+from dynapse_edu.engines.fast import DEFAULT_STEP, grid_step, independent_groups, run_fast
 from dynapse_edu.engines.reference import run_reference
-from dynapse_edu.engines.registry import METHODS, simulate
+from dynapse_edu.engines.registry import simulate
 from dynapse_edu.errors import ParameterError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,20 +68,84 @@ def part1_net() -> Network:
     return make_net(1, [(0, 0, "NMDA", 0.5), (0, 0, "AMPA", 2.0)], (np.zeros(times.size, np.int64), times))
 
 
-# --- the compiled right-hand side is the physics of dynapse_edu.core.dynamics ------------------------------
+# --- the compiled functions are the physics of dynapse_edu.core, to rounding error ---------------------------
+AGREEMENT_PARAMS = [Params(), Params(I_tau_mem=12e-12, alpha_mem=7.0, I_pfb_norm=5e-12, I_const=30e-12, I0=0.5e-12)]
 
 
-def test_membrane_rate_is_derivatives_row():
+@pytest.mark.parametrize("p", AGREEMENT_PARAMS)
+def test_membrane_rate_is_derivatives_row(p):
     rng = np.random.default_rng(3)
-    params = [Params(), Params(I_tau_mem=12e-12, alpha_mem=7.0, I_pfb_norm=5e-12, I_const=30e-12, I0=0.5e-12)]
-    for p in params:
-        n = 400
-        table = NeuronTable.from_params(p, n)
-        state = np.exp(rng.uniform(np.log(p.I0 * 1.01), np.log(5e-9), size=(6, n)))
-        expected = derivatives(state, table)[MEM]
-        kt = _kernels.as_table(table)
-        got = np.array([_kernels.membrane_rate(*state[:, i], _kernels.soma(kt, i)) for i in range(n)])
-        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-30)
+    n = 400
+    table = NeuronTable.from_params(p, n)
+    state = np.exp(rng.uniform(np.log(p.I0 * 1.01), np.log(5e-9), size=(6, n)))
+    expected = derivatives(state, table)[MEM]
+    kt = kernels.as_table(table)
+    got = np.array([kernels.membrane_rate(*state[:2, i], tuple(state[2:, i]), kernels.soma(kt, i)) for i in range(n)])
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-30)
+
+
+@pytest.mark.parametrize("p", AGREEMENT_PARAMS)
+def test_log_rate_is_derivatives_row_over_the_current_with_the_floor_hold(p):
+    """du/dt (u = ln I_mem) of the kernels is dI_mem/dt / I_mem of derivatives, held at the floor alike.
+
+    A third of the membranes sit below the floor I0, as the trial stages of a step can (ln I0 itself does not
+    survive exp(ln I0) unrounded); there the rate is the floor's, held at 0 where it points down.
+    """
+    rng = np.random.default_rng(4)
+    n = 600
+    table = NeuronTable.from_params(p, n)
+    state = np.exp(rng.uniform(np.log(p.I0), np.log(5e-9), size=(6, n)))
+    state[MEM, ::3] = p.I0 * rng.uniform(0.3, 0.99, n)[::3]
+    state[AHP + 1 :, rng.random(n) < 0.3] = p.I0  # some synapses at rest too
+    expected = derivatives(state, table)[MEM] / np.maximum(state[MEM], p.I0)
+    kt = kernels.as_table(table)
+    got = np.array([kernels.log_rate(np.log(state[MEM, i]), *state[1:, i], kernels.soma(kt, i)) for i in range(n)])
+    held = (state[MEM] < p.I0) & (expected == 0)
+    assert 0 < held.sum() < n // 3  # both cases below the floor occur: held, and rising
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-30)
+    assert np.all(got[held] == 0.0)
+
+
+def test_compiled_decay_is_the_core_exact_decay():
+    rng = np.random.default_rng(5)
+    I = np.exp(rng.uniform(np.log(0.5e-12), np.log(5e-9), 500))
+    factor = np.exp(-rng.uniform(0, 20, 500))
+    I0 = rng.choice([0.5e-12, 1e-12, 2e-12], 500)
+    expected = synapse.dpi_decay_exact(I, factor, I0)
+    got = np.array([kernels.COMPILED["dpi_decay_exact"](*args) for args in zip(I, factor, I0, strict=True)])
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=0)
+    assert np.any(expected == I0) and np.any(expected > I0)  # both branches: decaying and held at the floor
+
+
+@pytest.mark.parametrize("p", AGREEMENT_PARAMS)
+def test_compiled_reset_is_dynamics_reset(p):
+    rng = np.random.default_rng(6)
+    n = 50
+    table = NeuronTable.from_params([p.replace(I_w_ahp=float(w)) for w in rng.uniform(1e-12, 50e-12, n)])
+    state = np.exp(rng.uniform(np.log(p.I0 * 0.5), np.log(5e-9), size=(6, n)))  # some I_ahp below the floor
+    expected = state.copy()
+    reset(expected, table, np.arange(n))
+    for i in range(n):
+        I_mem, I_ahp = kernels.COMPILED["spike_reset"](state[AHP, i], table.I_reset[i], table.I0[i], table.jump_ahp[i])
+        assert I_mem == pytest.approx(expected[MEM, i], rel=1e-12)
+        assert I_ahp == pytest.approx(expected[AHP, i], rel=1e-12)
+
+
+def test_fast_engine_resets_as_dynamics_reset():
+    """In the hot loop: at each output spike, the state after is dynamics.reset of the state before."""
+    p = Params(I_const=1e-9, I_w_ahp=2e-12)
+    net = make_net(1, [(0, 0, "AMPA", 1.0)], (np.array([0]), np.array([0.5])), params=p)
+    res = run_fast(net, 0.1, Record(dt=1e-3, neurons=[0], at_spikes=True))
+    spikes = res.spike_times[0]
+    assert spikes.size >= 3
+    table = NeuronTable.from_params(p, 1)
+    for t in spikes:
+        before, after = np.flatnonzero(res.t == t)
+        state = np.array([[res.traces[name][before, 0]] for name in ("I_mem", "I_ahp", "I_ampa", "I_nmda",
+                                                                     "I_gaba_a", "I_gaba_b")])
+        reset(state, table, np.array([0]))
+        got = [res.traces[name][after, 0] for name in ("I_mem", "I_ahp", "I_ampa", "I_nmda", "I_gaba_a", "I_gaba_b")]
+        np.testing.assert_allclose(got, state[:, 0], rtol=1e-12)
 
 
 def test_membrane_held_at_floor_like_derivatives():
@@ -87,36 +153,41 @@ def test_membrane_held_at_floor_like_derivatives():
     table = NeuronTable.from_params(p, 1)
     state = np.full((6, 1), p.I0)
     assert derivatives(state, table)[MEM, 0] == 0.0  # at rest the membrane is held at I0
-    kt = _kernels.as_table(table)
+    kt = kernels.as_table(table)
     y = (p.I0,) * 5
     u0 = np.log(p.I0)
-    assert _kernels.membrane_step(u0, 1e-4, y, y, y, _kernels.soma(kt, 0), u0) == u0
+    assert kernels.membrane_step(u0, 1e-4, y, y, y, kernels.soma(kt, 0), u0) == u0
 
 
 def test_four_neuron_step_is_the_single_step_bit_for_bit():
     rng = np.random.default_rng(5)
     params = [Params(I_tau_mem=float(x)) for x in rng.uniform(3e-12, 30e-12, 4)]
-    kt = _kernels.as_table(NeuronTable.from_params(params))
-    p = tuple(_kernels.soma(kt, q) for q in range(4))
+    kt = kernels.as_table(NeuronTable.from_params(params))
+    p = tuple(kernels.soma(kt, q) for q in range(4))
     for _ in range(50):
         u = tuple(float(x) for x in rng.uniform(np.log(1e-12), np.log(2e-9), 4))
         ys = [tuple(tuple(float(v) for v in np.exp(rng.uniform(np.log(1e-12), np.log(3e-9), 5))) for _ in range(4))
               for _ in range(3)]
         log_I0 = (float(np.log(1e-12)),) * 4
         s = tuple(float(x) for x in rng.uniform(1e-6, 1e-4, 4))  # each lane its own step length
-        four = _kernels.membrane_step4(u, s, ys[0], ys[1], ys[2], p, log_I0)
-        one = [_kernels.membrane_step(u[q], s[q], ys[0][q], ys[1][q], ys[2][q], p[q], log_I0[q]) for q in range(4)]
+        four = kernels.membrane_step4(u, s, ys[0], ys[1], ys[2], p, log_I0)
+        one = [kernels.membrane_step(u[q], s[q], ys[0][q], ys[1][q], ys[2][q], p[q], log_I0[q]) for q in range(4)]
         assert list(four) == one
 
 
-def test_kernels_compile_neuron_code_objects():
-    """The compiled soma functions run the very bytecode of dynapse_edu.core.neuron."""
-    from dynapse_edu.core import neuron
-
-    for name in _kernels.PHYSICS:
-        compiled = _kernels._PHYS[name]
-        py = getattr(compiled, "py_func", compiled)
-        assert py.__code__ is getattr(neuron, name).__code__
+def test_kernels_compile_the_core_code_objects():
+    """The compiled functions run the very bytecode of dynapse_edu.core (soma, floor, reset, decay)."""
+    assert {m for m, _ in kernels.PHYSICS} == {neuron, synapse}
+    for module, names in kernels.PHYSICS:
+        for name in names:
+            compiled = kernels.COMPILED[name]
+            py = getattr(compiled, "py_func", compiled)
+            assert py.__code__ is getattr(module, name).__code__
+    for name in ("membrane_rate", "hold_at_floor", "spike_reset", "dpi_decay_exact"):
+        assert name in kernels.COMPILED
+    assert kernels.membrane_rate is kernels.COMPILED["membrane_rate"]
+    if kernels.HAVE_NUMBA:  # pasted into its callers, as the kernel helper it replaced was
+        assert kernels.COMPILED["membrane_rate"].targetoptions["inline"] == "always"
 
 
 # --- closed forms ------------------------------------------------------------------------------------
@@ -314,10 +385,6 @@ def test_several_recorded_neurons_with_at_spikes_warns():
     assert res.t.size == 21
 
 
-def test_fast_is_registered():
-    assert "fast" in METHODS
-
-
 def test_import_stays_light():
     """import dynapse_edu does not import numba (the fast engine loads it on first use)."""
     code = "import sys, dynapse_edu; print('numba' in sys.modules)"
@@ -332,13 +399,13 @@ def test_pure_python_fallback_without_numba():
         import sys
         sys.modules["numba"] = None  # numba is not installed
         import numpy as np
-        from dynapse_edu.engines import kernels as _kernels
+        from dynapse_edu.engines import kernels
         from dynapse_edu.core.dynamics import NeuronTable
         from dynapse_edu.engines.fast import run_fast
         from dynapse_edu.core.network import Network, Projection
         from dynapse_edu.core.params import Params
         from dynapse_edu.core.result import Record
-        assert not _kernels.HAVE_NUMBA
+        assert not kernels.HAVE_NUMBA
         times = np.flatnonzero(np.random.RandomState(0).rand(1000) < 0.1)[:15] * 1e-3
         ext = Projection.build(1, np.array([0, 0]), np.array([0, 0]), np.array([1, 0]), np.array([0.5, 2.0]))
         rec = Projection.build(1, np.zeros(0, int), np.zeros(0, int), np.zeros(0, int), np.zeros(0))
@@ -368,8 +435,6 @@ def test_threads_give_the_same_result():
     counts = rng.poisson(20 * 0.2, n_in)
     src = np.repeat(np.arange(n_in), counts)
     net = make_net(n, external, (src, rng.uniform(0, 0.2, src.size)))
-    from dynapse_edu.engines.fast import independent_groups
-
     assert len(independent_groups(net, 3)) == 3
     rec = Record(dt=1e-3, neurons=[0, 17, 39], at_spikes=False)
     one = run_fast(net, 0.2, rec, threads=1)
@@ -390,23 +455,23 @@ def test_threads_give_the_same_result():
 
 def test_recurrent_network_is_not_split():
     net = make_net(4, [(0, 0, "AMPA", 1.0)], (np.array([0]), np.array([0.001])), recurrent=[(0, 3, "AMPA", 1.0)])
-    from dynapse_edu.engines.fast import independent_groups
-
     assert len(independent_groups(net, 2)) == 1
 
 
-@pytest.mark.skipif(not _kernels.HAVE_NUMBA, reason="numba not installed")
+@pytest.mark.skipif(not kernels.HAVE_NUMBA, reason="numba not installed")
 def test_cached_kernels_are_salted_with_the_physics_source():
-    """The on-disk cache names carry a hash of neuron.py and _kernels.py: edited physics is never loaded stale."""
-    import hashlib
-
-    from dynapse_edu.core import neuron
-
-    digest = hashlib.sha256(Path(neuron.__file__).read_bytes())
-    digest.update(Path(_kernels.__file__).read_bytes())
-    assert _kernels.PHYSICS_HASH == digest.hexdigest()[:12]
-    assert _kernels.run_kernel.py_func.__qualname__.endswith(_kernels.PHYSICS_HASH)
-    assert _kernels._PHYS["membrane_derivative"].py_func.__qualname__.endswith(_kernels.PHYSICS_HASH)
+    """The on-disk cache names carry a hash of every core file compiled in and of kernels.py: edited physics is
+    never loaded stale."""
+    sources = {Path(f.py_func.__code__.co_filename).resolve() for f in kernels.COMPILED.values()}
+    hashed = [Path(m.__file__).resolve() for m, _ in kernels.PHYSICS]
+    assert sources == set(hashed) == {Path(neuron.__file__).resolve(), Path(synapse.__file__).resolve()}
+    digest = hashlib.sha256()
+    for path in [*hashed, Path(kernels.__file__)]:
+        digest.update(path.read_bytes())
+    assert kernels.PHYSICS_HASH == kernels.physics_hash() == digest.hexdigest()[:12]
+    assert kernels.run_kernel.py_func.__qualname__.endswith(kernels.PHYSICS_HASH)
+    for compiled in kernels.COMPILED.values():
+        assert compiled.py_func.__qualname__.endswith(kernels.PHYSICS_HASH)
 
 
 def test_result_does_not_depend_on_neighbours_in_the_four_lanes():
@@ -430,8 +495,8 @@ def test_threshold_crossing_located_to_the_tolerance():
     """The spike time inside a sub-step: within CROSSING_TOL of a bisection to 1e-12 s on the same integrator."""
     rng = np.random.default_rng(21)
     p = Params()
-    kt = _kernels.as_table(NeuronTable.from_params(p, 1))
-    sp = _kernels.soma(kt, 0)
+    kt = kernels.as_table(NeuronTable.from_params(p, 1))
+    sp = kernels.soma(kt, 0)
     taus = tuple(float(x) for x in (p.tau_ahp, *[p.tau_syn(s) for s in SYNAPSE_TYPES]))
     log_th, log_I0 = float(np.log(p.I_th)), float(np.log(p.I0))
     checked = 0
@@ -441,24 +506,71 @@ def test_threshold_crossing_located_to_the_tolerance():
         y = (p.I0, float(np.exp(rng.uniform(np.log(1e-11), np.log(3e-9)))), p.I0, p.I0, p.I0)
         u = float(rng.uniform(np.log(8e-10), log_th - 0.01))
         s = float(rng.uniform(5e-6, 1e-4))
-        u1 = _kernels._advance(u, y, s, taus, sp, log_I0)
+        u1 = kernels.advance(u, y, s, taus, sp, log_I0)
         if u1 < log_th:
             continue
-        k1 = _kernels._log_rate(u, *y, sp)
-        got = _kernels._crossing(u, k1, y, s, u1, log_th, taus, sp, log_I0)
+        k1 = kernels.log_rate(u, *y, sp)
+        got = kernels.crossing(u, k1, y, s, u1, log_th, taus, sp, log_I0)
         lo, hi = 0.0, s
         while hi - lo > 1e-12:
             mid = 0.5 * (lo + hi)
-            lo, hi = (lo, mid) if _kernels._advance(u, y, mid, taus, sp, log_I0) >= log_th else (mid, hi)
-        assert abs(got - hi) <= _kernels.CROSSING_TOL
+            lo, hi = (lo, mid) if kernels.advance(u, y, mid, taus, sp, log_I0) >= log_th else (mid, hi)
+        assert abs(got - hi) <= kernels.CROSSING_TOL
         checked += 1
     assert checked == 100
 
 
-@pytest.mark.skipif(not _kernels.HAVE_NUMBA, reason="numba not installed")
-def test_compile_kernels_compiles_every_path():
-    """make runs compile_kernels once: afterwards the kernels of all three paths exist (no compiling in a course)."""
-    from dynapse_edu.engines.fast import compile_kernels
+@pytest.mark.skipif(not kernels.HAVE_NUMBA, reason="numba not installed")
+def test_compile_kernels_compiles_what_the_course_runs():
+    """make runs compile_kernels once: afterwards the chip API's runs compile nothing new (no compiling in a course).
 
-    assert compile_kernels() > 0.0
-    assert _kernels.run_kernel.signatures  # (the functions it calls are compiled into it)
+    In a fresh process: compile_kernels, then runs through the chip API (event samples of one neuron, traces of
+    several, spikes only, recurrent connections); no kernel gets a new compiled signature.
+    """
+    code = textwrap.dedent(
+        """
+        from dynapse_edu import Chip, RegularGenerator
+        from dynapse_edu.engines import kernels
+        from dynapse_edu.engines.fast import compile_kernels
+
+        def signatures():
+            return {k: len(v.signatures) for k, v in vars(kernels).items() if hasattr(v, "signatures")}
+
+        compile_kernels()
+        before = signatures()
+        chip = Chip()
+        a, b = chip.get_neurons(3, core=0), chip.get_neurons(2, core=1)
+        chip.add_connection(RegularGenerator(1, 300.0), a, "AMPA", weight=4)
+        chip.add_connection(a, b, "NMDA", weight=2)
+        for kwargs in ({}, {"dt": 1e-3}, {"dt": None, "at_spikes": False}):
+            chip.run(0.05, method="fast", **kwargs)
+        single = Chip()
+        single.add_connection(RegularGenerator(1, 300.0), single.get_neurons(1, core=0), "AMPA", weight=4)
+        single.run(0.05, method="fast")
+        after = signatures()
+        print(before["run_kernel"], sorted(k for k in after if after[k] != before[k]))
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert out.returncode == 0, out.stderr
+    n_run_kernel, recompiled = out.stdout.split(maxsplit=1)
+    assert int(n_run_kernel) >= 1
+    assert recompiled.strip() == "[]"
+
+
+def test_a_slow_first_run_says_that_the_kernels_compile():
+    """A first run that takes long (as compiling does) says so once on stderr; a quick one and later ones do not."""
+    code = """
+import time
+from dynapse_edu.engines import fast
+with fast.first_call_notice(after=0.05):
+    time.sleep(0.5)  # stands for numba compiling
+with fast.first_call_notice(after=0.05):
+    time.sleep(0.5)  # a later run: nothing more is said
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stderr.count("compiling the fast engine's kernels") == 1, out.stderr
+    assert "python -m dynapse_edu.engines.fast" in out.stderr
+    quick = subprocess.run([sys.executable, "-c", code.replace("0.5", "0.0")], capture_output=True, text=True,
+                           cwd=ROOT, check=True)
+    assert "compiling" not in quick.stderr, quick.stderr

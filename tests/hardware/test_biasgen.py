@@ -7,13 +7,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dynapse_edu.core.params import Params
-from dynapse_edu.errors import HardwareLimitError
+from dynapse_edu.core.params import FIELD_NAMES, Params
+from dynapse_edu.errors import HardwareLimitError, ParameterError
 from dynapse_edu.hardware.biasgen import (
     BIAS_NAMES,
     BIASES,
     C_REFRACTORY,
     COARSE_MAX,
+    EXTRA_BIASES,
+    GAIN,
+    NO_MODEL_EFFECT,
+    PARAMS_BIASES,
+    RULES,
     V_SWING,
     bias_current,
     bias_table,
@@ -128,3 +133,24 @@ def test_bias_table_rows_and_doc_is_current():
     assert table.count("\n") == 27
     doc = Path(__file__).resolve().parents[2] / "docs" / "biases.md"
     assert doc.read_text().endswith(table), "docs/biases.md is out of date: regenerate it with bias_table_markdown()"
+
+
+def test_one_map_from_biases_to_parameters():
+    fields = [BIASES[name].parameter for name in PARAMS_BIASES]
+    assert len(PARAMS_BIASES) == 20 and len(set(fields)) == 20  # each bias-set field once
+    assert set(fields) <= set(FIELD_NAMES)
+    for name, info in BIASES.items():
+        assert info.rule in (*RULES, "")
+        assert (info.rule == "") == (info.parameter == "") == (name in NO_MODEL_EFFECT)
+        if info.rule == GAIN:  # alpha_x = I_THR / I_TAU of the same DPI
+            assert info.parameter.startswith("alpha_")
+            assert BIASES[info.tau].parameter == "I_tau_" + info.parameter[len("alpha_"):]
+        else:
+            assert info.tau == ""
+    assert set(EXTRA_BIASES) == set(NO_MODEL_EFFECT) | {"IF_TAU2_N"}
+    assert set(biases_from_params(Params())) == set(PARAMS_BIASES)
+
+
+def test_params_from_biases_rejects_an_unknown_leak():
+    with pytest.raises(ParameterError, match="leak = 'IF_DC_P'.*IF_TAU1_N, IF_TAU2_N"):
+        params_from_biases(Params(), {}, leak="IF_DC_P")

@@ -43,19 +43,23 @@ def test_round_trip_gives_identical_spikes(tmp_path):
     assert a.spike_count.sum() > 10
     for x, y in zip(a.spike_times, b.spike_times, strict=True):
         np.testing.assert_array_equal(x, y)
-    assert Board.load(path).n_chips == 2
+    assert load(path, kind=Board).n_chips == 2
 
 
 def test_a_chip_round_trips_as_a_chip(tmp_path):
     chip = Chip()
     n = chip.get_neurons(1, core=3)
     chip.add_connection(SpikeGenerator([0], [0.005]), n, "NMDA", weight=0.5)  # real weights outside hardware mode
-    chip.save(tmp_path / "chip.json")
-    copy = Chip.load(tmp_path / "chip.json")
+    save(chip, tmp_path / "chip.json")
+    copy = load(tmp_path / "chip.json", kind=Chip)
     assert type(copy) is Chip and copy.connections == chip.connections
-    _board().save(tmp_path / "board.json")
+    assert type(load(tmp_path / "chip.json", kind=Board)) is Chip  # a Chip is a Board
+    save(_board(), tmp_path / "board.json")
+    assert type(load(tmp_path / "board.json")) is Board
+    with pytest.raises(ParameterError, match="board.json holds a Board, not a Chip"):
+        load(tmp_path / "board.json", kind=Chip)
     with pytest.raises(ParameterError, match="holds a Board, not a Chip"):
-        Chip.load(tmp_path / "board.json")
+        board_from_dict(board_to_dict(_board()), kind=Chip)
 
 
 def _broken(edit):
@@ -103,7 +107,8 @@ def test_aliasing_and_fan_out_in_a_file_are_rejected():
     board.add_connection(a, t[2], "AMPA", 1)
     board.add_connection(b, t[3], "AMPA", 1)
     config = board_to_dict(board)
-    config["connections"][1]["post"] = [int(t[2].ids[0])]  # b now also reaches core 0 of chip 2
+    assert len(config["connections"]) == 1  # consecutive neuron connections form one block
+    config["connections"][0]["post"][1] = int(t[2].ids[0])  # b now also reaches core 0 of chip 2
     with pytest.raises(HardwareLimitError, match="invalid configuration: tag aliasing"):
         board_from_dict(config)
     far = board.get_neurons(1, core=2, chip=3)
@@ -120,3 +125,32 @@ def test_not_json(tmp_path):
     path.write_text("{not json")
     with pytest.raises(ParameterError, match="not valid JSON"):
         load(path)
+
+
+def test_blocks_keep_the_order_and_split_blocks_load_the_same():
+    board = _board()
+    config = board_to_dict(board)
+    kinds = [b["pre_kind"] for b in config["connections"]]
+    assert all(a != b for a, b in zip(kinds, kinds[1:], strict=False))  # one block per run of one kind
+    split = json.loads(json.dumps(config))
+    first = split["connections"][0]
+    half = len(first["pre"]) // 2
+    split["connections"][:1] = [
+        {key: value[part] if isinstance(value, list) else value for key, value in first.items()}
+        for part in (slice(None, half), slice(half, None))
+    ]
+    copy = board_from_dict(split)  # e.g. a file with one block per add_connection call
+    assert copy.connections == board.connections
+    assert board_to_dict(copy) == config
+
+
+def test_a_loaded_board_keeps_every_bias_bank():
+    board = _board()
+    copy = board_from_dict(json.loads(json.dumps(board_to_dict(board))))
+    for chip in range(2):
+        for core in range(4):
+            a, b = board.bank(core, chip), copy.bank(core, chip)
+            assert a.params == b.params and a.settings == b.settings and a.extra_currents == b.extra_currents
+            assert copy.get_biases(core, chip) == board.get_biases(core, chip)
+    assert copy.tau2_ids.tolist() == board.tau2_ids.tolist()
+    assert copy.neuron_params() == board.neuron_params()

@@ -1,4 +1,4 @@
-"""Smoke test of the full-chip benchmark (benchmarks/full_chip.py) on the shared example workload, 50 ms."""
+"""Smoke test of the full-chip benchmark (benchmarks/full_chip.py) on the example workload (tests/data), 50 ms."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from dynapse_edu.core.result import Record
 from dynapse_edu.engines.fast import run_fast
@@ -19,7 +18,6 @@ full_chip = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(full_chip)
 
 WORKLOAD = full_chip.DEFAULT_WORKLOAD
-pytestmark = pytest.mark.skipif(not WORKLOAD.exists(), reason=f"shared workload {WORKLOAD} not present")
 
 
 def test_benchmark_script_50ms(tmp_path, capsys):

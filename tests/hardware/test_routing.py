@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from dynapse_edu import RegularGenerator
 from dynapse_edu.errors import HardwareLimitError
 from dynapse_edu.hardware.board import Board
+from dynapse_edu.hardware.config import board_to_dict
 from dynapse_edu.hardware.routing import RoutingTable, address, global_id, tag
 
 
@@ -25,10 +26,10 @@ def test_weight_k_uses_k_cam_entries_and_the_65th_fails():
     assert board.cam_used(post.ids[0]) == 40
     board.add_connection(RegularGenerator(1, 10.0), post, "NMDA", weight=24)
     assert board.cam_used(post.ids[0]) == 64
-    before = board.to_config()
+    before = board_to_dict(board)
     with pytest.raises(HardwareLimitError, match=r"CAM fan-in: neuron 0 of core 1 of chip 0 \(id 256\).*65.*64"):
         board.add_connection(src[1:], post, "GABA_A", weight=1)
-    assert board.to_config() == before
+    assert board_to_dict(board) == before
     assert board.cam_used(post.ids[0]) == 64
 
 
@@ -43,10 +44,10 @@ def test_fan_out_three_chips_with_monitoring_four_without():
         assert entries[0] == (-1, 0) if monitor else entries[0] == (0, 4)
         assert len(entries) == 4
         if monitor:
-            before = board.to_config()
+            before = board_to_dict(board)
             with pytest.raises(HardwareLimitError, match=r"SRAM fan-out: neuron 0 of core 0 of chip 0.*4 destination"):
                 board.add_connection(src, targets[3], "AMPA", weight=1)
-            assert board.to_config() == before
+            assert board_to_dict(board) == before
 
 
 def test_core_mask_collects_cores_of_one_chip():
@@ -63,10 +64,10 @@ def test_tag_aliasing_is_rejected_naming_both_sources():
     b = board.get_neurons(1, core=1, chip=1)  # same (core, neuron) id as a
     target = board.get_neurons(2, core=0, chip=2)
     board.add_connection(a, target[:1], "AMPA", weight=1)
-    before = board.to_config()
+    before = board_to_dict(board)
     with pytest.raises(HardwareLimitError, match=r"tag aliasing: .*id 256\).*id 1280\).*core 0 of chip 2"):
         board.add_connection(b, target[1:], "AMPA", weight=1)  # another neuron, same core: still aliased
-    assert board.to_config() == before
+    assert board_to_dict(board) == before
     board.add_connection(b, board.get_neurons(1, core=3, chip=2), "AMPA", weight=1)  # another core is fine
 
 
@@ -74,10 +75,10 @@ def test_a_batch_is_all_or_nothing():
     board = Board(n_chips=1)
     pre, post = board.get_neurons(3, core=0), board.get_neurons(2, core=1)
     board.add_connection(pre[:1], post[1:], "AMPA", weight=40)
-    before = board.to_config()
+    before = board_to_dict(board)
     with pytest.raises(HardwareLimitError, match="id 257"):
         board.add_connection(pre, post, "AMPA", weight=10)  # post[0] would be fine, post[1] needs 70
-    assert board.to_config() == before
+    assert board_to_dict(board) == before
     assert board.cam_used(post.ids[0]) == 0
 
 

@@ -1,14 +1,15 @@
 """Calibration: kappa, I0, Ut from the model card, and behavioural parameters from the netlists.
 
-Runs ngspice (fails in CI without it, skips elsewhere); fresh result cache per session.
+Runs ngspice (fails in CI without it, skips elsewhere); fresh result cache per session. The DPI's closed
+forms the calibration uses (dpi_charge, dpi_steady_state, ...) are tested in tests/core/test_synapse.py.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy.integrate import solve_ivp
 
+from dynapse_edu.core.synapse import dpi_steady_state
 from dynapse_edu.errors import ParameterError
 from dynapse_edu.experiments import measure_decay
 from dynapse_edu.spice import calibration as cal
@@ -63,42 +64,6 @@ def test_fit_helpers_on_synthetic_curves():
         cal.weak_inversion_fit(vgs, np.full_like(vgs, 1e-6))
 
 
-# --- the DPI closed forms ----------------------------------------------------------------
-@pytest.mark.parametrize("I_start", [0.3e-12, 50e-12, 500e-12])
-def test_dpi_charge_solves_the_dpi_equation(I_start):
-    I_in, I_g, I_tau, tau = 10e-9, 80e-12, 20e-12, 4e-3
-    A = cal.dpi_steady_state(I_in, I_g, I_tau)
-
-    def rhs(_t, y):
-        return [(A - y[0]) / (tau * (1 + I_g / y[0]))]
-
-    for t in (10e-6, 50e-6, 200e-6):
-        ode = solve_ivp(rhs, (0, t), [I_start], rtol=1e-10, atol=1e-20).y[0, -1]
-        assert cal.dpi_charge(t, I_start, I_in, I_g, I_tau, tau) == pytest.approx(ode, rel=1e-6)
-    assert cal.dpi_charge(1.0, I_start, I_in, I_g, I_tau, tau) == pytest.approx(A, rel=1e-9)
-
-
-def test_dpi_pulse_response_is_the_piecewise_exact_solution():
-    I_w, I_g, I_tau, tau, I_rest, width = 10e-9, 80e-12, 20e-12, 4e-3, 0.3e-12, 50e-6
-    t = np.arange(0, 0.03, 1e-6)
-    out = cal.dpi_pulse_response(t, [0.01, 0.015], width, I_w, I_g, I_tau, tau, I_rest)
-    assert np.all(out[t < 0.01] == I_rest)
-    end = int(np.searchsorted(t, 0.01 + width))
-    first = cal.dpi_charge(width, I_rest, I_w, I_g, I_tau, tau)
-    assert out[end] == pytest.approx(first, rel=1e-9)
-    later = int(np.searchsorted(t, 0.01 + width + tau))
-    assert out[later] == pytest.approx(I_rest + (first - I_rest) / np.e, rel=1e-3)  # the core's decay
-    # the second pulse starts above rest and adds more than the first (the DPI is not linear below Ig)
-    second_end = int(np.searchsorted(t, 0.015 + width))
-    second_start = int(np.searchsorted(t, 0.015)) - 1
-    assert out[second_end] - out[second_start] > 2 * (first - I_rest)
-
-
-def test_dpi_charge_rejects_an_input_below_the_leak():
-    with pytest.raises(ParameterError, match="cannot charge the DPI"):
-        cal.dpi_charge(1e-3, 1e-12, 10e-12, 80e-12, 20e-12, 4e-3)
-
-
 # --- the DPI netlist ---------------------------------------------------------------------
 def test_dpi_replicas_measure_the_bias_currents(tr):
     b = cal.measure_dpi_biases(transistor=tr)
@@ -130,7 +95,7 @@ def test_dpi_steady_state_gain_is_sublinear_by_the_kappa_mismatch(tr):
     slope = np.polyfit(np.log(weights), np.log(out), 1)[0]
     assert slope == pytest.approx(tr.kappa_p / tr.kappa_n_body, rel=0.05)  # body-effect kappa of the pair
     b = cal.measure_dpi_biases({"iw": 1e-9}, tr)
-    ideal = cal.dpi_steady_state(b.I_w, b.I_g, b.I_tau)
+    ideal = dpi_steady_state(b.I_w, b.I_g, b.I_tau)
     assert 0.3 < out[0] / ideal < 1.0  # the ideal DPI overestimates, within a factor ~2
 
 

@@ -7,15 +7,12 @@ neuron F-I within 15 % from 10 pA to 2 nA.
 
 from __future__ import annotations
 
-import matplotlib
+import matplotlib.pyplot as plt  # (tests/conftest.py has chosen the Agg backend)
 import numpy as np
 import pytest
 
 from dynapse_edu.spice import calibration as cal
 from dynapse_edu.spice import compare
-
-matplotlib.use("Agg")
-
 
 pytestmark = pytest.mark.usefixtures("ngspice")
 
@@ -71,8 +68,6 @@ def test_neuron_adaptation_lengthens_intervals(tr):
 
 
 def test_transistor_comparison_and_plot(tr):
-    import matplotlib.pyplot as plt
-
     cmp = compare.compare_transistor(tr)
     assert all(abs(r - 1) < 0.1 for r in cmp.ratios.values())
     ax = cmp.plot()

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
+import textwrap
 
 import numpy as np
 import pytest
@@ -76,12 +79,23 @@ def test_non_convergence_names_the_analysis_and_options(tmp_path):
         spice.run(bad, cache=False)
 
 
-def test_missing_ngspice_library_says_how_to_install(monkeypatch):
-    monkeypatch.setattr(spice, "_ENGINE", None)
-    monkeypatch.setenv("NGSPICE_LIBRARY_PATH", "/nonexistent/libngspice.so")
-    with pytest.raises(spice.SpiceNotAvailableError, match="apt-get install ngspice libngspice0 libngspice0-dev"):
-        spice.run("mosfet_tb-dc.cir", cache=False)
-    assert not spice.available()
+def test_missing_ngspice_library_says_how_to_install():
+    """In a fresh process whose ngspice library cannot be found: a clear error with the install commands."""
+    code = textwrap.dedent(
+        """
+        from dynapse_edu.spice import ngspice as spice
+        assert not spice.available()
+        try:
+            spice.run("mosfet_tb-dc.cir", cache=False)
+        except spice.SpiceNotAvailableError as exc:
+            print(exc)
+        """
+    )
+    env = {**os.environ, "NGSPICE_LIBRARY_PATH": "/nonexistent/libngspice.so"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "/nonexistent/libngspice.so" in out.stdout
+    assert "apt-get install ngspice libngspice0 libngspice0-dev" in out.stdout
 
 
 def test_spice_numbers():

@@ -1,0 +1,243 @@
+"""The panels of the book's part *Circuits*: units (chapter 1), the DPI synapse (2), the silicon neuron (3).
+
+Each panel runs a small experiment through the library, draws it and returns
+the numbers to look at; :func:`~dynapse_edu.course.widgets.explore` turns it
+into a widget (the contract is in :mod:`dynapse_edu.course.widgets`).
+
+* Chapter 1: :func:`tau_explorer`;
+* Chapter 2: :func:`synapse_kernel_panel`;
+* Chapter 3: :func:`neuron_panel`, :func:`part1_panel`.
+
+>>> out = tau_explorer(C_pF=2.0, I_tau_pA=20.0)
+>>> round(out["tau_ms"], 3)
+3.546
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+
+from .. import experiments, plot
+from ..core.params import ParamsLike, resolve
+from ..core.synapse import dpi_kernel, synapse_key
+from ..hardware.chip import Chip
+from ..units import ms, pA, pF
+from .widgets import check_positive, panel_axes
+
+
+# --- chapter 1: units ----------------------------------------------------------
+def tau_explorer(C_pF: float = 2.0, I_tau_pA: float = 20.0, params: ParamsLike = None) -> dict[str, float]:
+    """Time constant tau = C Ut / (kappa I_tau) of a DPI with capacitor C and leak current I_tau.
+
+    Goes through :meth:`Params.tau_syn <dynapse_edu.core.params.Params.tau_syn>`
+    of an AMPA synapse, so the allowed ranges are the library's.
+
+    Parameters
+    ----------
+    C_pF : float
+        Capacitance, pF.
+    I_tau_pA : float
+        Leak current, pA.
+    params : Params, dict or None
+        The other parameters (thermal voltage, kappa); None for the defaults.
+
+    Returns
+    -------
+    dict
+        ``C`` (F), ``I_tau`` (A), ``Ut`` (V), ``kappa``, ``tau`` (s) and ``tau_ms`` (ms).
+
+    Examples
+    --------
+    >>> round(tau_explorer(C_pF=2.0, I_tau_pA=10.0)["tau_ms"], 3)  # half the leak, twice the time
+    7.092
+    """
+    p = resolve(params).replace(C_ampa=float(C_pF) * pF, I_tau_ampa=float(I_tau_pA) * pA)
+    tau = p.tau_syn("AMPA")
+    return {"C": p.C_ampa, "I_tau": p.I_tau_ampa, "Ut": p.Ut, "kappa": p.kappa, "tau": tau, "tau_ms": tau / ms}
+
+
+# --- chapter 2: the DPI synapse --------------------------------------------------
+def synapse_kernel_panel(
+    synapse: str = "AMPA",
+    weight: float = 1.0,
+    I_tau_pA: float | None = None,
+    alpha: float | None = None,
+    duration_ms: float = 100.0,
+    params: ParamsLike = None,
+    ax: Axes | None = None,
+) -> dict[str, float]:
+    """One input spike at 10 ms into one DPI synapse: the simulated current and the closed form.
+
+    The simulation is :func:`~dynapse_edu.experiments.synapse_kernel`, the
+    closed form :func:`~dynapse_edu.core.synapse.dpi_kernel`.
+
+    Parameters
+    ----------
+    synapse : str
+        ``"AMPA"``, ``"NMDA"``, ``"GABA_A"`` or ``"GABA_B"``.
+    weight : float
+        Weight of the spike (the jump is I_w0 weight alpha).
+    I_tau_pA : float or None
+        The synapse's leak current, pA; None keeps the default.
+    alpha : float or None
+        The synapse's gain; None keeps the default.
+    duration_ms : float
+        Simulated time, ms.
+    params : Params, dict or None
+        The other parameters; None for the defaults.
+    ax : Axes or None
+        Where to draw; None makes a new figure.
+
+    Returns
+    -------
+    dict
+        ``peak`` (A), its expected value ``peak_expected`` = I0 + I_w0 w alpha
+        (A), ``tau`` from the parameters and ``tau_measured`` fitted to the
+        simulated decay (s), and ``max_relative_error`` between simulation and closed form.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure  # an Axes of your own (no pyplot window)
+    >>> out = synapse_kernel_panel("NMDA", weight=2.0, duration_ms=50.0, ax=Figure().subplots())
+    >>> out["max_relative_error"] < 0.02
+    True
+    """
+    key = synapse_key(synapse)
+    p = resolve(params)
+    changes = {}
+    if I_tau_pA is not None:
+        changes[f"I_tau_{key}"] = float(I_tau_pA) * pA
+    if alpha is not None:
+        changes[f"alpha_{key}"] = float(alpha)
+    p = p.replace(**changes)
+    t_spike = 0.01
+    t, current = experiments.synapse_kernel(synapse, weight, duration_ms * ms, t_spike=t_spike, params=p)
+    # at t_spike the result holds the state before the jump, then after it: only the last is "after"
+    after = t > t_spike
+    after[np.flatnonzero(t == t_spike)[-1:]] = True
+    exact = np.where(after, dpi_kernel(t - t_spike, p.jump(synapse, weight), p.tau_syn(synapse), p.I0), p.I0)
+    (axis,) = panel_axes(ax)
+    axis.plot(t / ms, current / pA, label=f"simulated {synapse.upper()}")
+    axis.plot(t / ms, exact / pA, "k:", label="closed form")
+    axis.set_yscale("log")
+    axis.set_xlabel("time (ms)")
+    axis.set_ylabel("current (pA)")
+    axis.legend(loc="upper right", fontsize="small")
+    return {
+        "peak": float(current.max()),
+        "peak_expected": p.I0 + p.jump(synapse, weight),
+        "tau": p.tau_syn(synapse),
+        "tau_measured": experiments.measure_decay(t, current),
+        "max_relative_error": float(np.max(np.abs(current - exact) / exact)),
+    }
+
+
+# --- chapter 3: the silicon neuron ------------------------------------------------
+def neuron_panel(
+    I_const_pA: float = 500.0,
+    t_ref_ms: float = 5.0,
+    I_tau_mem_pA: float = 5.0,
+    duration_ms: float = 200.0,
+    params: ParamsLike = None,
+    ax: Axes | None = None,
+) -> dict[str, float]:
+    """One neuron with a constant input current: its membrane, feedback and adaptation currents.
+
+    Parameters
+    ----------
+    I_const_pA : float
+        Constant current injected into the soma, pA.
+    t_ref_ms : float
+        Refractory period, ms.
+    I_tau_mem_pA : float
+        Leak current of the membrane DPI, pA.
+    duration_ms : float
+        Simulated time, ms.
+    params : Params, dict or None
+        The other parameters; None for the defaults.
+    ax : Axes or None
+        Where to draw; None makes a new figure.
+
+    Returns
+    -------
+    dict
+        ``spikes`` (the number of output spikes), ``rate`` (Hz), ``first_spike``
+        and ``min_isi``, the shortest inter-spike interval (s; NaN with fewer than 1 or 2 spikes).
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure  # an Axes of your own (no pyplot window)
+    >>> neuron_panel(I_const_pA=100.0, duration_ms=50.0, ax=Figure().subplots())["spikes"]  # below rheobase
+    0
+    """
+    p = resolve(params).replace(I_const=float(I_const_pA) * pA, t_ref=float(t_ref_ms) * ms,
+                                I_tau_mem=float(I_tau_mem_pA) * pA)
+    chip = Chip(p)
+    chip.get_neurons(1, core=0)
+    result = chip.run(check_positive("duration_ms", duration_ms) * ms, dt=1e-4)
+    (axis,) = panel_axes(ax)
+    plot.currents(result, names=("I_mem", "I_pfb", "I_ahp"), ax=axis)
+    axis.set_ylim(bottom=0.1 * p.I0)  # the feedback current falls far below I0 at rest: show what matters
+    spikes = result.spike_times[0]
+    return {
+        "spikes": int(spikes.size),
+        "rate": float(result.rates[0]),
+        "first_spike": float(spikes[0]) if spikes.size else float("nan"),
+        "min_isi": float(np.diff(spikes).min()) if spikes.size > 1 else float("nan"),
+    }
+
+
+def part1_panel(
+    nmda_weight: float = 0.5,
+    ampa_weight: float = 2.0,
+    duration_ms: float = 300.0,
+    params: ParamsLike = None,
+    axes: Sequence[Axes] | None = None,
+) -> dict[str, float]:
+    """The original part-1 experiment (100 Hz input into NMDA and AMPA) with chosen weights.
+
+    The input is :func:`~dynapse_edu.experiments.part1_input`; draws the
+    synapse currents (top) and the soma currents (bottom).
+
+    Parameters
+    ----------
+    nmda_weight, ampa_weight : float
+        Weights of the two synapses.
+    duration_ms : float
+        Simulated time, ms.
+    params : Params, dict or None
+        The other parameters; None for the defaults.
+    axes : two Axes or None
+        Where to draw (top, bottom); None makes a new figure.
+
+    Returns
+    -------
+    dict
+        ``input_spikes`` and ``output_spikes`` (counts), ``peak_ampa`` and ``peak_nmda`` (A).
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure  # an Axes of your own (no pyplot window)
+    >>> part1_panel(duration_ms=100.0, axes=Figure().subplots(2, 1, sharex=True))["input_spikes"]
+    12
+    """
+    duration = check_positive("duration_ms", duration_ms) * ms
+    times = experiments.part1_input(duration=duration)
+    result = experiments.spike_response(
+        {"NMDA": (nmda_weight, times), "AMPA": (ampa_weight, times)}, duration, params=params
+    )
+    top, bottom = panel_axes(axes, 2, figsize=(7.0, 5.0), stacked=True)
+    plot.currents(result, names=("I_ampa", "I_nmda", "I_nmda_gated"), threshold=False, ax=top)
+    plot.currents(result, names=("I_in", "I_mem", "I_ahp"), ax=bottom)
+    return {
+        "input_spikes": int(times.size),
+        "output_spikes": int(result.spike_count[0]),
+        "peak_ampa": float(result.trace("I_ampa").max()),
+        "peak_nmda": float(result.trace("I_nmda").max()),
+    }
+
+
+__all__ = ["tau_explorer", "synapse_kernel_panel", "neuron_panel", "part1_panel"]

@@ -1,0 +1,123 @@
+"""Tests of dynapse_edu.course.check: the answer checks compute the right value from the simulator.
+
+Each check is given the value the library computes by another route (a closed
+form, an experiment) and a value off by a known factor; it must accept the
+first, reject the second and say why.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from dynapse_edu import Chip, PoissonGenerator, experiments
+from dynapse_edu.core.params import Params
+from dynapse_edu.course import check
+from dynapse_edu.errors import ParameterError
+from dynapse_edu.spice import compare
+
+
+@pytest.fixture(autouse=True)
+def _fresh_record():
+    check.reset()
+    yield
+    check.reset()
+
+
+def test_close_accepts_within_tolerance_and_names_the_direction(capsys):
+    assert check.close(1.02, 1.0, "x", rel_tol=0.03, question="q1", points=2).score == 2
+    low = check.close(0.5, 1.0, "x", question="q2", points=2)
+    assert not low and low.score == 0.0 and "too small" in low.message
+    assert "too large" in check.close(2.0, 1.0, "x").message
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith("✓ q1:") and printed[1].startswith("✗ q2:")
+
+
+@pytest.mark.parametrize(("factor", "name"), [(1e3, "1000"), (1e-3, "1/1000"), (1e12, "1e12"), (1e-12, "1e-12")])
+def test_close_spots_a_unit_slip(factor, name):
+    result = check.close(3.5e-3 * factor, 3.5e-3, "tau", "ms", 1e-3)
+    assert f"off by a factor {name}: check your units" in result.message
+
+
+def test_close_rejects_what_is_not_an_answer():
+    with pytest.raises(NotImplementedError, match="still `...`"):
+        check.close(..., 1.0, "x")
+    with pytest.raises(ParameterError, match="must be a number"):
+        check.close("fast", 1.0, "x")
+    assert "not a finite number" in check.close(float("nan"), 1.0, "x").message
+
+
+def test_results_and_reset_keep_the_record_in_order():
+    check.close(1.0, 1.0, "x", question="a")
+    check.close(0.0, 1.0, "x", question="b")
+    assert [(r.question, r.passed) for r in check.results()] == [("a", True), ("b", False)]
+    assert check.results()[1].as_dict() == {"question": "b", "passed": False, "message": check.results()[1].message,
+                                            "points": 1.0, "score": 0.0}
+    assert len(check.reset()) == 2 and check.results() == []
+
+
+@pytest.mark.parametrize("synapse", ["AMPA", "NMDA", "GABA_A", "GABA_B"])
+def test_synapse_tau_is_the_closed_form(synapse):
+    tau = Params().tau_syn(synapse)
+    assert check.synapse_tau(tau, synapse)
+    assert not check.synapse_tau(1.1 * tau, synapse)
+    slow = Params(I_tau_nmda=Params().I_tau_nmda / 2)
+    assert check.synapse_tau(2 * Params().tau_syn("NMDA"), "NMDA", params=slow)
+
+
+def test_synapse_peak_is_i0_plus_the_jump():
+    p = Params()
+    assert check.synapse_peak(p.I0 + p.jump("AMPA", 3.0), "AMPA", weight=3.0)
+    assert not check.synapse_peak(p.I0 + p.jump("AMPA", 1.0), "AMPA", weight=3.0)
+
+
+def test_rate_checks_agree_with_the_fi_curve():
+    rates = experiments.fi_curve([500e-12, 1e-9], duration=0.3)
+    assert check.output_rate(rates[1], 1e-9, duration=0.3)
+    assert check.rate_at(None, 1e-9, rates[1], duration=0.3)
+    slow = check.rate_at(None, 1e-9, 2 * rates[1], duration=0.3)
+    assert not slow and "must fire faster" in slow.message
+    assert check.fi_slope(None, 500e-12, 1e-9, (rates[1] - rates[0]) / 500e-12, duration=0.3)
+    with pytest.raises(ParameterError, match="need low < high"):
+        check.fi_slope(None, 1e-9, 500e-12, 1.0)
+
+
+def test_adapted_isi_gives_the_direction_of_the_fix():
+    last = float(experiments.adaptation_isi()[-1])
+    assert check.adapted_isi(None, last)
+    more = check.adapted_isi(None, 2 * last)
+    assert not more and "more adaptation" in more.message
+    assert "barely fires" in check.adapted_isi(None, last, weight=0.1).message
+
+
+def test_population_rate_needs_hardware_mode_and_a_range():
+    chip = Chip()
+    group = chip.get_neurons(4, core=0)
+    chip.add_connection(PoissonGenerator(4, 200.0, seed=0), group, "AMPA", 8, rule="one_to_one")
+    assert "hardware=False" in check.population_rate(chip, group, 1.0, 500.0, duration=0.1).message
+    rate = float(chip.run(0.1, dt=None, at_spikes=False).rates.mean())
+    assert check.population_rate(chip, group, 0.9 * rate, 1.1 * rate, duration=0.1, hardware=False)
+    assert check.population_rate(chip, group.ids.tolist(), 0.9 * rate, 1.1 * rate, duration=0.1, hardware=False)
+    assert "more drive" in check.population_rate(chip, group, 2 * rate, 3 * rate, duration=0.1,
+                                                 hardware=False).message
+    with pytest.raises(ParameterError, match="Chip or Board"):
+        check.population_rate("chip", group, 1.0, 2.0)
+    with pytest.raises(ParameterError, match="low < high"):
+        check.population_rate(chip, group, 5.0, 1.0)
+
+
+def test_comparison_metric_rejects_unknown_names():
+    with pytest.raises(ParameterError, match="unknown comparison 'dpi'"):
+        check.comparison_metric(1.0, "dpi", "decay tau (s)")
+    with pytest.raises(ParameterError, match="side = 'both'"):
+        check.comparison_metric(1.0, "dpi_pulse", "decay tau (s)", side="both")
+
+
+@pytest.mark.usefixtures("ngspice")
+def test_comparison_metric_reads_the_comparison():
+    result = compare.compare_dpi_pulse()
+    spice_tau, model_tau = result.metrics["decay tau (s)"]
+    assert check.comparison_metric(spice_tau, "dpi_pulse", "decay tau (s)", side="spice")
+    assert check.comparison_metric(model_tau, "dpi_pulse", "decay tau (s)", side="model")
+    assert check.comparison_metric(result.ratios["decay tau (s)"], "dpi_pulse", "decay tau (s)")
+    with pytest.raises(ParameterError, match="unknown metric"):
+        check.comparison_metric(1.0, "dpi_pulse", "tau")

@@ -1,0 +1,97 @@
+"""Tests of dynapse_edu.course.widgets_circuits: the panels of chapters 1-3 (units, the DPI synapse, the neuron).
+
+Each panel is checked against a closed form or a law it must obey, not
+against numbers copied from a run.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from dynapse_edu.core.params import Params  # noqa: E402
+from dynapse_edu.course import widgets_circuits as wc  # noqa: E402
+from dynapse_edu.errors import ParameterError  # noqa: E402
+from dynapse_edu.units import ms, pA  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+# --- chapter 1 -------------------------------------------------------------------
+def test_tau_explorer_matches_closed_form():
+    out = wc.tau_explorer(C_pF=3.0, I_tau_pA=12.0)
+    p = Params()
+    assert out["tau"] == pytest.approx(3e-12 * p.Ut / (p.kappa * 12e-12), rel=1e-12)
+    assert out["tau_ms"] == pytest.approx(out["tau"] / ms)
+    # halving the leak doubles tau
+    assert wc.tau_explorer(3.0, 6.0)["tau"] == pytest.approx(2 * out["tau"], rel=1e-12)
+
+
+def test_tau_explorer_rejects_unit_slip():
+    with pytest.raises(ParameterError, match="I_tau_ampa"):
+        wc.tau_explorer(C_pF=2.0, I_tau_pA=-5.0)
+
+
+# --- chapter 2 -------------------------------------------------------------------
+@pytest.mark.parametrize("synapse", ["AMPA", "NMDA", "GABA_A", "GABA_B"])
+def test_synapse_kernel_panel_agrees_with_dpi_closed_form(synapse):
+    out = wc.synapse_kernel_panel(synapse, weight=1.5, duration_ms=150.0)
+    p = Params()
+    assert out["peak"] == pytest.approx(p.I0 + p.jump(synapse, 1.5), rel=1e-9)
+    assert out["peak_expected"] == pytest.approx(p.I0 + p.jump(synapse, 1.5), rel=1e-12)
+    assert out["tau_measured"] == pytest.approx(p.tau_syn(synapse), rel=1e-3)
+    assert out["max_relative_error"] < 0.02
+
+
+def test_synapse_kernel_panel_slider_changes_tau_and_gain():
+    slow = wc.synapse_kernel_panel("AMPA", I_tau_pA=10.0, alpha=8.0)
+    ref = Params().replace(I_tau_ampa=10 * pA, alpha_ampa=8.0)
+    assert slow["tau_measured"] == pytest.approx(ref.tau_syn("AMPA"), rel=1e-3)
+    assert slow["peak"] == pytest.approx(ref.I0 + ref.jump("AMPA"), rel=1e-9)
+
+
+def test_synapse_kernel_panel_unknown_type():
+    with pytest.raises(ParameterError, match="unknown synapse type"):
+        wc.synapse_kernel_panel("NMDAR")
+
+
+# --- chapter 3 -------------------------------------------------------------------
+def test_neuron_panel_rate_grows_with_current_and_respects_refractory_period():
+    rates = [wc.neuron_panel(I_const_pA=c, duration_ms=150.0)["rate"] for c in (100.0, 600.0, 1500.0)]
+    assert rates[0] == 0.0  # below rheobase: no spike
+    assert 0 < rates[1] < rates[2]
+    out = wc.neuron_panel(I_const_pA=5000.0, t_ref_ms=10.0, duration_ms=150.0)
+    assert out["min_isi"] >= 10e-3
+    assert out["spikes"] >= 5
+
+
+def test_neuron_panel_rejects_a_bad_duration():
+    with pytest.raises(ParameterError, match="duration_ms"):
+        wc.neuron_panel(duration_ms=0.0)
+
+
+def test_part1_panel_uses_the_original_input():
+    out = wc.part1_panel(duration_ms=1000.0)
+    assert out["input_spikes"] == 98  # the original's np.random.seed(0) input
+    p = Params()
+    assert out["peak_ampa"] >= p.I0 + p.jump("AMPA", 2.0)
+    stronger = wc.part1_panel(ampa_weight=4.0, duration_ms=300.0)
+    weaker = wc.part1_panel(ampa_weight=1.0, duration_ms=300.0)
+    assert stronger["output_spikes"] > weaker["output_spikes"]
+
+
+def test_part1_panel_draws_synapses_above_the_soma():
+    fig, axes = plt.subplots(2, 1)
+    wc.part1_panel(duration_ms=100.0, axes=axes)
+    assert [line.get_label() for line in axes[0].lines] == ["I_ampa", "I_nmda", "I_nmda_gated"]
+    assert [line.get_label() for line in axes[1].lines][:3] == ["I_in", "I_mem", "I_ahp"]
+    with pytest.raises(ParameterError, match="2 Axes"):
+        wc.part1_panel(duration_ms=100.0, axes=axes[:1])
