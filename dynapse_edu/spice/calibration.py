@@ -67,7 +67,7 @@ def weak_inversion_fit(vgs: ArrayLike, i_d: ArrayLike, lo: float = 1e-13, hi: fl
     i_d : array
         Drain currents, A (the sign is ignored).
     lo, hi : float
-        The fit uses the points with lo <= |Id| <= hi, A.
+        The fit uses the points with ``lo <= |Id| <= hi``, A.
 
     Returns
     -------
