@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test demo lint bench bench-fast spice-report assignments clean
+.PHONY: book test demo lint bench bench-fast bench-widgets spice-report assignments clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ bench: $(STAMP)
 bench-fast: $(STAMP)
 	$(BIN)/python benchmarks/full_chip.py --repeat 3
 	$(BIN)/python benchmarks/full_chip.py --chips 4 --repeat 2 --check-core 0 --no-part1
+
+# every widget's update, as a ratio to the part-1 reference run in the same process
+bench-widgets: $(STAMP)
+	$(BIN)/python benchmarks/widgets.py --repeat 2
 
 # transistor level vs behaviour: every measured figure, a PNG, exit 1 if a target is missed
 spice-report: $(STAMP)

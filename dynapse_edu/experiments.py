@@ -28,8 +28,25 @@ from .core.result import Result
 from .core.synapse import SYNAPSE_TYPES, synapse_index, synapse_key
 from .errors import ParameterError
 from .hardware.chip import Chip
-from .hardware.inputs import PoissonGenerator, RegularGenerator, SpikeGenerator
+from .hardware.inputs import MAX_RATE, PoissonGenerator, RegularGenerator, SpikeGenerator
 from .hardware.mismatch import Mismatch
+from .hardware.routing import NEURONS_PER_CORE
+from .hardware.validate import choice, integer, number
+from .hardware.validate import seed as check_seed
+
+
+def _values(values: ArrayLike, name: str, lo: float, hi: float, unit: str, where: str) -> np.ndarray:
+    """A 1-D array of finite numbers in [lo, hi], from a number or a list of numbers; else a named error."""
+    raw = np.atleast_1d(np.asarray(values))
+    if raw.ndim != 1 or raw.size == 0 or raw.dtype.kind not in "iuf":
+        raise ParameterError(f"{where}: {name} = {values!r:.100} must be a non-empty list of numbers in {unit}")
+    arr = raw.astype(float)
+    bad = arr[~(np.isfinite(arr) & (arr >= lo) & (arr <= hi))]
+    if bad.size:
+        raise ParameterError(
+            f"{where}: {name} contains {float(bad[0])!r} {unit}, outside the allowed range [{lo:g}, {hi:g}] {unit}"
+        )
+    return arr
 
 
 def _one_neuron(params: ParamsLike) -> tuple[Chip, object]:
@@ -87,8 +104,9 @@ def synapse_kernel(
     peak 401 pA, tau 3.546 ms
     """
     synapse_index(synapse)
-    if not 0 <= t_spike < duration:
-        raise ParameterError(f"t_spike = {t_spike!r} s must lie in [0, duration = {duration!r}) s")
+    where = "synapse_kernel"
+    duration = number(duration, "duration", 0.0, unit="s", where=where, lo_open=True)
+    t_spike = number(t_spike, "t_spike", 0.0, duration, unit="s", where=where, hi_open=True)
     chip, neuron = _one_neuron(params)
     chip.add_connection(SpikeGenerator([0], [t_spike]), neuron, synapse, weight)
     result = chip.run(duration, method=method, dt=dt)
@@ -136,17 +154,23 @@ def fi_curve(
     Raises
     ------
     ParameterError
-        For a negative current or an unknown background synapse type.
+        For a current that is not a finite number in [0, 1 mA], a bad ``n_neurons`` (1..256) or a bad
+        background (synapse type, rate).
 
     Examples
     --------
     >>> fi_curve([0.0, 500e-12, 1e-9], duration=0.2)
     array([ 0., 25., 65.])
     """
-    currents = np.atleast_1d(np.asarray(currents, dtype=float))
+    where = "fi_curve"
+    currents = _values(currents, "currents", 0.0, 1e-3, "A", where)
+    n_neurons = integer(n_neurons, "n_neurons", 1, NEURONS_PER_CORE, where=where)
     base = resolve(params)
     if background is not None:
+        if not (isinstance(background, (tuple, list)) and len(background) == 3):
+            raise ParameterError(f"{where}: background = {background!r:.100} must be (synapse, rate in Hz, weight)")
         synapse_index(background[0])
+        number(background[1], "background rate", 0.0, MAX_RATE, unit="Hz", where=where)
     rates = np.empty((currents.size, n_neurons))
     for k, current in enumerate(currents):
         chip = Chip(base.replace(I_const=float(current)), mismatch=mismatch)
@@ -200,7 +224,8 @@ def ff_curve(
     Raises
     ------
     ParameterError
-        For an unknown synapse type or input kind, or a weight out of range.
+        For an unknown synapse type or input kind, a bad seed, an input rate that is not a
+        finite number in [0, :data:`~dynapse_edu.hardware.inputs.MAX_RATE`] Hz, or a weight out of range.
 
     Examples
     --------
@@ -208,9 +233,10 @@ def ff_curve(
     array([ 50., 110.])
     """
     synapse_index(synapse)
-    if input not in ("regular", "poisson"):
-        raise ParameterError(f"input = {input!r}; allowed: 'regular', 'poisson'")
-    input_rates = np.atleast_1d(np.asarray(input_rates, dtype=float))
+    where = "ff_curve"
+    choice(input, "input", ("regular", "poisson"), where=where)
+    check_seed(seed, where=where)
+    input_rates = _values(input_rates, "input_rates", 0.0, MAX_RATE, "Hz", where)
     rates = np.empty(input_rates.size)
     for k, rate in enumerate(input_rates):
         chip, neuron = _one_neuron(params)
@@ -259,11 +285,17 @@ def spike_response(
     >>> int(result.spike_count[0]), f"{result.trace('I_ampa').max() * 1e9:.2f} nA"
     (1, '3.03 nA')
     """
-    if not inputs:
-        raise ParameterError(f"inputs is empty; give at least one of {', '.join(SYNAPSE_TYPES)}")
+    if not isinstance(inputs, Mapping) or not inputs:
+        raise ParameterError(
+            f"spike_response: inputs = {inputs!r:.100} must be a non-empty dict "
+            f"{{synapse type: (weight, spike times)}}, synapse types {', '.join(SYNAPSE_TYPES)}"
+        )
     chip, neuron = _one_neuron(params)
-    for synapse, (weight, times) in inputs.items():
-        times = np.atleast_1d(np.asarray(times, dtype=float))
+    for synapse, entry in inputs.items():
+        if not (isinstance(entry, (tuple, list)) and len(entry) == 2):
+            raise ParameterError(f"spike_response: inputs[{synapse!r}] = {entry!r:.100} must be (weight, spike times)")
+        weight, times = entry
+        times = np.atleast_1d(np.asarray(times))
         chip.add_connection(SpikeGenerator(np.zeros(times.size, np.int64), times, n=1), neuron, synapse, weight)
     return chip.run(duration, method=method, dt=dt)
 
@@ -308,7 +340,8 @@ def adaptation_isi(
     Raises
     ------
     ParameterError
-        If the pulse does not fit in ``duration`` or ``rate`` is not positive.
+        If the pulse does not fit in ``duration``, a time is not a finite number, or ``rate`` is not
+        a number in (0, :data:`~dynapse_edu.hardware.inputs.MAX_RATE`] Hz (``inf`` included).
 
     Examples
     --------
@@ -316,10 +349,12 @@ def adaptation_isi(
     >>> (isi * 1e3).round(1)  # ms: the intervals grow, then settle
     array([25.1, 41.5, 47.8, 47.9])
     """
+    where = "adaptation_isi"
+    rate = number(rate, "rate", 0.0, MAX_RATE, unit="Hz", where=where, lo_open=True)
+    for name, value in (("t_on", t_on), ("t_off", t_off), ("duration", duration)):
+        number(value, name, 0.0, unit="s", where=where)
     if not 0 <= t_on < t_off <= duration:
-        raise ParameterError(f"need 0 <= t_on < t_off <= duration, got {t_on!r}, {t_off!r}, {duration!r} s")
-    if not rate > 0:
-        raise ParameterError(f"rate = {rate!r} Hz must be > 0")
+        raise ParameterError(f"{where}: need 0 <= t_on < t_off <= duration, got {t_on!r}, {t_off!r}, {duration!r} s")
     times = np.arange(t_on, t_off, 1.0 / rate)
     result = spike_response({synapse: (weight, times)}, duration, params=params, method=method, dt=1e-3)
     spikes = result.spike_times[0]
@@ -404,12 +439,24 @@ def part1_input(seed: int = 0, rate: float = 100.0, duration: float = 1.0) -> np
     ndarray
         Spike times, s, at the start of their bins, increasing.
 
+    Raises
+    ------
+    ParameterError
+        For a seed that is not an integer in 0..2**32 - 1, a rate outside [0, 1000] Hz or a
+        duration outside (0, 3600] s.
+
     Examples
     --------
     >>> times = part1_input()
     >>> times.size, times[:3].tolist()
     (98, [0.014, 0.015, 0.016])
     """
+    where = "part1_input"
+    seed = check_seed(seed, where=where, allow_none=False)
+    if seed > 2**32 - 1:  # numpy's legacy generator, as in the original exercise
+        raise ParameterError(f"{where}: seed = {seed!r} must be an integer in 0..2**32 - 1 (legacy numpy seed)")
+    rate = number(rate, "rate", 0.0, 1000.0, unit="Hz", where=where)
+    duration = number(duration, "duration", 0.0, 3600.0, unit="s", where=where, lo_open=True)
     n_bins = int(round(duration * 1000))
     mask = np.random.RandomState(seed).rand(n_bins) < rate * 1e-3
     return np.flatnonzero(mask) * 1e-3

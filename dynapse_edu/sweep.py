@@ -102,7 +102,8 @@ def grid_points(grid: Mapping[str, Iterable[Any]] | Sequence[Mapping[str, Any]])
     Raises
     ------
     ParameterError
-        If a key is not a str, a value is not a list of values, or a point is not a dict.
+        If a key is not a str, a value is not a list of values, or a point is not a dict;
+        or if the grid has no point (``{}``, ``{"a": []}``, ``[]``): an empty sweep is a slip, not a result.
 
     Examples
     --------
@@ -111,6 +112,8 @@ def grid_points(grid: Mapping[str, Iterable[Any]] | Sequence[Mapping[str, Any]])
     """
     if isinstance(grid, Mapping):
         names = list(grid)
+        if not names:
+            raise ParameterError("grid = {} has no parameter: give {name: [values]} with at least one value each")
         for name in names:
             if not isinstance(name, str):
                 raise ParameterError(f"grid keys must be parameter names (str), got {name!r}")
@@ -120,8 +123,12 @@ def grid_points(grid: Mapping[str, Iterable[Any]] | Sequence[Mapping[str, Any]])
             if isinstance(v, (str, bytes)) or not isinstance(v, Iterable):
                 raise ParameterError(f"grid[{name!r}] must be a list of values, got {v!r}")
             values.append(list(v))
+            if not values[-1]:
+                raise ParameterError(f"grid[{name!r}] = {v!r} has no value: the grid would have no point")
         return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*values)]
     if isinstance(grid, Sequence) and not isinstance(grid, (str, bytes)):
+        if not grid:
+            raise ParameterError(f"grid = {grid!r} has no point: give a list of at least one {{name: value}} dict")
         points = []
         for k, point in enumerate(grid):
             if not isinstance(point, Mapping):
@@ -194,7 +201,8 @@ def sweep(
     SweepPointError
         With ``errors="raise"``, for the first point that fails (its parameters in the message).
     ParameterError
-        For a bad grid, ``errors`` value or executor, or a parameter both in ``fixed`` and in the grid.
+        For a bad or empty grid, ``errors`` value, executor or flag, or a parameter both in ``fixed``
+        and in the grid. Nothing runs then.
 
     Examples
     --------
@@ -212,6 +220,12 @@ def sweep(
         raise ParameterError(f"func must be callable, got {func!r}")
     if errors not in ("raise", "return"):
         raise ParameterError(f"errors = {errors!r}; allowed: 'raise', 'return'")
+    if not isinstance(progress, bool):
+        raise ParameterError(f"progress = {progress!r} must be True or False")
+    if desc is not None and not isinstance(desc, str):
+        raise ParameterError(f"desc = {desc!r} must be a str (the progress bar's label) or None")
+    if fixed is not None and not isinstance(fixed, Mapping):
+        raise ParameterError(f"fixed = {fixed!r:.100} must be a dict of keyword arguments or None")
     if executor is not None and not callable(getattr(executor, "submit", None)):
         raise ParameterError(f"executor must be a concurrent.futures.Executor (with .submit), got {executor!r}")
     points = grid_points(grid)

@@ -47,9 +47,9 @@ def test_params_dict_overrides_reach_the_model():
     [
         (lambda: experiments.ff_curve("AMPA", 1.0, [10.0], input="burst"), "input = 'burst'"),
         (lambda: experiments.synapse_kernel("AMPA", t_spike=0.5, duration=0.2), "t_spike = 0.5 s"),
-        (lambda: experiments.spike_response({}, 0.1), "inputs is empty"),
+        (lambda: experiments.spike_response({}, 0.1), "inputs = {} must be a non-empty dict"),
         (lambda: experiments.adaptation_isi(t_on=0.3, t_off=0.2), "t_on < t_off"),
-        (lambda: experiments.fi_curve([-1e-12], duration=0.1), "I_const = -1e-12"),
+        (lambda: experiments.fi_curve([-1e-12], duration=0.1), r"currents contains -1e-12 A, outside .*\[0, 0\.001\]"),
         (lambda: experiments.ff_curve("AMPA", -1.0, [10.0], duration=0.1), r"weight = -1.0 is outside"),
     ],
 )
@@ -116,3 +116,28 @@ def test_adaptation_isi_intervals_grow_with_adaptation_only():
     assert flat[-1] == pytest.approx(flat[0], rel=0.3)
     with pytest.raises(ParameterError, match="rate = 0"):
         experiments.adaptation_isi(rate=0)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: experiments.adaptation_isi(rate=float("inf")), r"adaptation_isi: rate = inf Hz is outside .*100000"),
+        (lambda: experiments.adaptation_isi(rate=0.0), r"rate = 0.0 Hz is outside the allowed range \(0, 100000\] Hz"),
+        (lambda: experiments.adaptation_isi(rate=None), "rate = None must be a number in Hz"),
+        (lambda: experiments.adaptation_isi(t_off="0.5"), "t_off = '0.5' must be a number in s"),
+        (lambda: experiments.synapse_kernel("AMPA", duration="0.1"), "duration = '0.1' must be a number"),
+        (lambda: experiments.fi_curve(["1e-9"], duration=0.1), r"currents = \['1e-9'\] must be a non-empty list"),
+        (lambda: experiments.fi_curve([float("nan")], duration=0.1), "currents contains nan A"),
+        (lambda: experiments.fi_curve([1e-9], n_neurons=300), "n_neurons = 300 must be an integer in 1..256"),
+        (lambda: experiments.ff_curve("AMPA", 1.0, [1e6]), r"input_rates contains 1000000.0 Hz"),
+        (lambda: experiments.ff_curve("AMPA", 1.0, [10.0], input="poisson", seed=-1), "ff_curve: seed = -1"),
+        (lambda: experiments.spike_response({"AMPA": 2.0}, 0.1), r"inputs\['AMPA'\] = 2.0 must be \(weight, spike"),
+        (lambda: experiments.spike_response({"AMPA": (2.0, ["0.01"])}, 0.1), r"times must be numbers"),
+        (lambda: experiments.part1_input(seed=1.5), "part1_input: seed = 1.5"),
+        (lambda: experiments.part1_input(seed="abc"), "part1_input: seed = 'abc'"),
+        (lambda: experiments.part1_input(rate=2000.0), r"rate = 2000.0 Hz is outside the allowed range \[0, 1000\]"),
+    ],
+)
+def test_bad_inputs_are_refused_at_the_door(call, match):
+    with pytest.raises(ParameterError, match=match):
+        call()

@@ -123,3 +123,28 @@ def test_dask_local_cluster():
         assert out == [3, 13, 23]
         with pytest.raises(SweepPointError, match="'a': 2"):
             sweep(fails_on_two, {"a": [1, 2]}, executor=client.get_executor(), progress=False)
+
+
+@pytest.mark.parametrize(
+    ("grid", "match"),
+    [
+        ({}, r"grid = \{\} has no parameter"),
+        ({"a": []}, r"grid\['a'\] = \[\] has no value"),
+        ({"a": [1, 2], "b": np.array([])}, r"grid\['b'\] = array\(\[\], dtype=float64\) has no value"),
+        ([], r"grid = \[\] has no point"),
+    ],
+)
+def test_an_empty_sweep_is_refused_and_nothing_runs(grid, match):
+    calls = []
+    with pytest.raises(ParameterError, match=match):
+        sweep(lambda **kw: calls.append(kw), grid, progress=False)
+    assert calls == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [({"progress": "no"}, "progress = 'no'"), ({"desc": 3}, "desc = 3"), ({"fixed": [1]}, r"fixed = \[1\]")],
+)
+def test_bad_sweep_options_are_named(kwargs, match):
+    with pytest.raises(ParameterError, match=match):
+        sweep(lambda a: a, {"a": [1]}, **kwargs)

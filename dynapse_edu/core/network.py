@@ -91,7 +91,13 @@ class Network:
 
 
 def check_duration(duration: float) -> float:
-    """A simulated duration in s, checked: finite, > 0, at most :data:`MAX_DURATION`."""
+    """A simulated duration in s, checked: a number (not a string or a bool), finite, > 0, at most :data:`MAX_DURATION`.
+
+    >>> check_duration(0.5)
+    0.5
+    """
+    if isinstance(duration, (str, bytes, bool)):
+        raise ParameterError(f"duration must be a number of seconds, got {duration!r}")
     try:
         value = float(duration)
     except (TypeError, ValueError):
@@ -99,7 +105,6 @@ def check_duration(duration: float) -> float:
     if not (math.isfinite(value) and 0 < value <= MAX_DURATION):
         raise ParameterError(f"duration = {duration!r} s is outside the allowed range (0, {MAX_DURATION:g}] s")
     return value
-
 
 
 __all__ = ["Projection", "Network", "MAX_DURATION", "check_duration"]

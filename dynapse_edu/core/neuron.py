@@ -225,6 +225,43 @@ def spike_reset(I_ahp: ArrayLike, I_reset: ArrayLike, I0: ArrayLike, jump_ahp: A
     return I_reset, floor(I_ahp, I0) + jump_ahp
 
 
+def membrane_relaxation(I_mem: ArrayLike, I_ahp: ArrayLike, I_shunt: ArrayLike, p: Any) -> np.ndarray:
+    """Shortest time in which the membrane relaxes to its equilibrium, in s; infinite on the floor.
+
+    Near an equilibrium of :func:`membrane_derivative`, ln I_mem relaxes at the rate
+    (I_sum / I_tau) I_mem / (tau_mem (I_mem + I_g)), I_g = alpha I_tau, with I_sum at most
+    I_tau + I_ahp + I_shunt (the feedback only lowers it): this returns the inverse of that bound,
+    tau_mem (I_tau / (I_tau + I_ahp + I_shunt)) (1 + I_g / I_mem). A membrane held on its floor
+    does not move (:func:`hold_at_floor`): infinite. Strong adaptation or shunting make it much
+    shorter than tau_mem; the integrators use it to choose their step
+    (:mod:`dynapse_edu.engines.limits` refuses a membrane faster than its ``MIN_TAU_MEM``).
+
+    Parameters
+    ----------
+    I_mem, I_ahp, I_shunt : float or array
+        Membrane, adaptation and GABA_A (shunting) currents, A.
+    p : Params or NeuronTable
+        Needs ``I0``, ``I_tau_mem``, ``alpha_mem``, ``tau_mem``.
+
+    Returns
+    -------
+    float or array
+        The relaxation time, s.
+
+    Examples
+    --------
+    >>> from dynapse_edu.core.params import Params
+    >>> p = Params()
+    >>> round(float(membrane_relaxation(1e-9, p.I0, p.I0, p)) * 1e3, 3)  # ms: about tau_mem well above I_g
+    10.334
+    >>> float(membrane_relaxation(p.I0, p.I0, p.I0, p))  # on the floor
+    inf
+    """
+    I_sum = p.I_tau_mem + I_ahp + I_shunt
+    tau = p.tau_mem * (p.I_tau_mem / I_sum) * (1.0 + p.alpha_mem * p.I_tau_mem / I_mem)
+    return np.where(np.asarray(I_mem) > p.I0, tau, np.inf)
+
+
 def steady_state(I_in: ArrayLike, p: Any) -> np.ndarray:
     """Membrane current reached under constant input, below the feedback's onset, in A.
 
@@ -247,5 +284,6 @@ __all__ = [
     "membrane_derivative",
     "membrane_rate",
     "spike_reset",
+    "membrane_relaxation",
     "steady_state",
 ]

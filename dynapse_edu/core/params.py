@@ -27,6 +27,7 @@ notebooks carry over.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -228,6 +229,28 @@ class Params:
 #: The names of the fields of :class:`Params`, in order.
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Params))
 
+
+def _unknown_names_refused(init: Any) -> Any:
+    """Wrap the dataclass's ``__init__`` so that an unknown or positional argument is a ParameterError."""
+
+    @functools.wraps(init)
+    def __init__(self: Params, *args: Any, **changes: Any) -> None:
+        if args:
+            raise ParameterError(
+                f"Params takes keyword arguments only (Params(I_tau_mem=10e-12)), got {len(args)} positional: "
+                f"{args!r:.120}"
+            )
+        unknown = sorted(set(changes) - set(FIELD_NAMES))
+        if unknown:
+            raise ParameterError(f"unknown parameter(s) {unknown} in Params(...); known parameters: "
+                                 f"{', '.join(FIELD_NAMES)}")
+        init(self, **changes)
+
+    return __init__
+
+
+Params.__init__ = _unknown_names_refused(Params.__init__)  # type: ignore[method-assign]
+
 #: The original simulator's parameter names mapped onto dynapse_edu's.
 SEED_NAMES: dict[str, str] = {
     f.name if f.metadata["seed"] is None else f.metadata["seed"]: f.name for f in dataclasses.fields(Params)
@@ -246,7 +269,8 @@ def from_seed(seed_params: Mapping[str, float], base: Params | None = None) -> P
     (1e-11, 5e-11)
 
     State variables of the original (``Isoma_mem``, ``Iampa``...) are ignored;
-    any other unknown name raises :class:`~dynapse_edu.errors.ParameterError` listing the known ones.
+    any other unknown name raises :class:`~dynapse_edu.errors.ParameterError` listing the known ones,
+    and so does a value that is not a number (a string, None), naming it.
     Values may be brian2 quantities or floats in SI units.
     """
     changes: dict[str, float] = {}
@@ -257,7 +281,13 @@ def from_seed(seed_params: Mapping[str, float], base: Params | None = None) -> P
             raise ParameterError(
                 f"unknown original-simulator parameter {key!r}; known names: {', '.join(sorted(SEED_NAMES))}"
             )
-        changes[SEED_NAMES[key]] = float(value)
+        number = getattr(value, "magnitude", value)  # a brian2 / pint quantity: its value in SI units
+        if isinstance(number, bool) or not isinstance(number, (int, float)) and not hasattr(number, "__float__"):
+            raise ParameterError(
+                f"original-simulator parameter {key} = {value!r} must be a number in SI units "
+                f"(it sets {SEED_NAMES[key]})"
+            )
+        changes[SEED_NAMES[key]] = float(number)
     return (base or Params()).replace(**changes)
 
 

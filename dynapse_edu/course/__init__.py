@@ -8,7 +8,10 @@
   :mod:`~dynapse_edu.course.widgets_transistors` (10-11);
 * :mod:`~dynapse_edu.course.schematics`: circuit drawings (schemdraw);
 * :mod:`~dynapse_edu.course.check`: answer checks computed from the simulator;
-* :mod:`~dynapse_edu.course.assign`: student/instructor versions and grading;
+* :mod:`~dynapse_edu.course.assign`: the command line: student/instructor versions and grading;
+* :mod:`~dynapse_edu.course.versions`: the markers and the student/instructor versions of a master;
+* :mod:`~dynapse_edu.course.grading`: grading: every check from the master, a time limit and a scratch
+  folder per notebook;
 * :mod:`~dynapse_edu.course.demo`: ``python -m dynapse_edu.course.demo``.
 
 The top layer: it may import everything below; nothing in the library imports it.

@@ -1,192 +1,46 @@
-"""Student and instructor versions of assignment notebooks, and grading.
+"""Student and instructor versions of assignment notebooks, and grading: the command line.
 
-One *master* notebook per assignment holds the questions, starter code,
-solutions and checks. Three small markers say what is what:
-
-* In a code cell, lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION``
-  are the solution. The student version replaces them with
-  ``raise NotImplementedError(...)`` (indented like the markers).
-* A line ending in ``# SOLUTION`` of the form ``name = value  # SOLUTION``
-  becomes ``name = ...  # your answer`` (for short numeric answers).
-* A cell tagged ``solution`` is a solution as a whole (a code cell becomes a
-  stub, a markdown cell becomes "*Write your answer here.*"); a cell tagged
-  ``hidden`` holds checks the student does not see: it is removed from the
-  student version and put back when grading.
-
-The instructor version is the master with the marker lines removed. Both
-versions are written with outputs and execution counts cleared, and keep the
-master's cell ids (grading relies on them to put hidden checks back).
-
-Checks are calls to :mod:`dynapse_edu.course.check`, which compute the right answer
-from the simulator when they run; grading executes each submission (hidden
-checks re-inserted) and collects what the checks recorded.
-
-Command line::
+The markers of a master notebook and the two versions are in
+:mod:`dynapse_edu.course.versions`; grading (every check from the master, a
+time limit per notebook, a scratch folder per submission) is in
+:mod:`dynapse_edu.course.grading`. This module runs a notebook top to bottom
+(:func:`execute`), writes the versions (:func:`generate`) and is the command line::
 
     python -m dynapse_edu.course.assign generate book/assignments --out build/assignments [--execute]
-    python -m dynapse_edu.course.assign grade book/assignments/a1_synapse_tau.ipynb SUBMISSIONS_DIR --out scores.csv
+    python -m dynapse_edu.course.assign grade MASTER.ipynb SUBMISSIONS_DIR --out scores.csv [--timeout 300]
+
+The names of :mod:`~dynapse_edu.course.versions` (``make_version``,
+``solution_text``, ``AssignmentError``, the markers) are importable from here too.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
-import csv
-import json
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import grading
+from .versions import (
+    BEGIN,
+    END,
+    MARKDOWN_STUB,
+    STUB,
+    TAG_CHECK,
+    TAG_GIVEN,
+    TAG_HIDDEN,
+    TAG_SOLUTION,
+    AssignmentError,
+    load_nbformat,
+    make_version,
+    solution_text,
+    untagged_checks,
+)
+
 if TYPE_CHECKING:  # nbformat is loaded when a notebook is read (extra 'assign')
     import nbformat
-
-BEGIN = "### BEGIN SOLUTION"
-END = "### END SOLUTION"
-INLINE = re.compile(r"^(?P<indent>\s*)(?P<name>[A-Za-z_][\w\.\[\]'\"]*)\s*=\s*(?P<value>.+?)\s*#\s*SOLUTION\s*$")
-TAG_SOLUTION = "solution"
-TAG_HIDDEN = "hidden"
-STUB = "raise NotImplementedError(\"replace this line with your solution\")"
-MARKDOWN_STUB = "*Write your answer here.*"
-RESULTS_MARK = "@@DYNAPSE_EDU_CHECKS@@"
-
-
-class AssignmentError(ValueError):
-    """A master notebook breaks the marker rules, or does not run top to bottom."""
-
-
-def _nbformat():
-    try:
-        import nbformat
-    except ImportError as err:  # pragma: no cover - nbformat comes with the dev/book extras
-        raise AssignmentError("the assignment tools need nbformat: pip install 'dynapse-edu[dev]'") from err
-    return nbformat
-
-
-def _tags(cell) -> set[str]:
-    return set(cell.get("metadata", {}).get("tags", []))
-
-
-def _strip_solution(source: str, where: str, student: bool) -> tuple[str, list[str]]:
-    """The cell source for one version, and the solution lines it removed (student) or kept."""
-    out: list[str] = []
-    removed: list[str] = []
-    inside = False
-    for number, line in enumerate(source.splitlines(), start=1):
-        stripped = line.strip()
-        if stripped == BEGIN:
-            if inside:
-                raise AssignmentError(f"{where}, line {number}: {BEGIN} inside another solution block")
-            inside = True
-            if student:
-                out.append(line[: len(line) - len(line.lstrip())] + STUB)
-            continue
-        if stripped == END:
-            if not inside:
-                raise AssignmentError(f"{where}, line {number}: {END} without a {BEGIN}")
-            inside = False
-            continue
-        if inside:
-            removed.append(line)
-            if not student:
-                out.append(line)
-            continue
-        match = INLINE.match(line)
-        if match:
-            removed.append(match["value"])
-            if student:
-                out.append(f"{match['indent']}{match['name']} = ...  # your answer")
-            else:
-                out.append(f"{match['indent']}{match['name']} = {match['value']}")
-            continue
-        out.append(line)
-    if inside:
-        raise AssignmentError(f"{where}: {BEGIN} without an {END}")
-    return "\n".join(out), removed
-
-
-def _clean(cell) -> None:
-    if cell.cell_type == "code":
-        cell.outputs = []
-        cell.execution_count = None
-
-
-def make_version(master: nbformat.NotebookNode, student: bool) -> nbformat.NotebookNode:
-    """The student or the instructor version of a master notebook.
-
-    Parameters
-    ----------
-    master : nbformat.NotebookNode
-        The master notebook (left unchanged).
-    student : bool
-        True for the student version (solutions replaced by stubs, hidden
-        cells removed), False for the instructor version (marker lines removed).
-
-    Returns
-    -------
-    nbformat.NotebookNode
-        A new notebook, outputs and execution counts cleared, cell ids kept.
-
-    Raises
-    ------
-    AssignmentError
-        If a solution block is not closed or not opened.
-
-    Examples
-    --------
-    >>> import nbformat
-    >>> master = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("tau = 3.5e-3  # SOLUTION")])
-    >>> make_version(master, student=True).cells[0].source
-    'tau = ...  # your answer'
-    >>> make_version(master, student=False).cells[0].source
-    'tau = 3.5e-3'
-    """
-    nb = copy.deepcopy(master)
-    cells = []
-    for index, cell in enumerate(nb.cells):
-        where = f"cell {index} (id {cell.get('id', '?')})"
-        tags = _tags(cell)
-        if TAG_HIDDEN in tags and student:
-            continue
-        if TAG_SOLUTION in tags and student:
-            cell.source = STUB if cell.cell_type == "code" else MARKDOWN_STUB
-        elif cell.cell_type == "code":
-            cell.source, _ = _strip_solution(cell.source, where, student)
-        _clean(cell)
-        cells.append(cell)
-    nb.cells = cells
-    return nb
-
-
-def solution_text(master: nbformat.NotebookNode) -> list[str]:
-    """Every solution line of a master: what must never appear in a student version.
-
-    Parameters
-    ----------
-    master : nbformat.NotebookNode
-        The master notebook.
-
-    Returns
-    -------
-    list of str
-        The non-empty solution lines (for an inline ``# SOLUTION``, its value).
-
-    Examples
-    --------
-    >>> import nbformat
-    >>> cell = nbformat.v4.new_code_cell("x = 1\\n### BEGIN SOLUTION\\ny = 2 * x\\n### END SOLUTION")
-    >>> solution_text(nbformat.v4.new_notebook(cells=[cell]))
-    ['y = 2 * x']
-    """
-    lines: list[str] = []
-    for index, cell in enumerate(master.cells):
-        if TAG_SOLUTION in _tags(cell):
-            lines.extend(line for line in cell.source.splitlines() if line.strip())
-        elif cell.cell_type == "code":
-            _, removed = _strip_solution(cell.source, f"cell {index}", student=True)
-            lines.extend(line for line in removed if line.strip())
-    return lines
 
 
 def execute(
@@ -249,7 +103,7 @@ def generate(master_path: Path, out_dir: Path, run: bool = False) -> tuple[Path,
 
     Raises
     ------
-    AssignmentError
+    ~dynapse_edu.course.versions.AssignmentError
         If the master breaks the marker rules or, with ``run``, does not run top to bottom.
 
     Examples
@@ -264,9 +118,13 @@ def generate(master_path: Path, out_dir: Path, run: bool = False) -> tuple[Path,
     >>> nbformat.read(student, as_version=4).cells[0].source
     'tau = ...  # your answer'
     """
-    nbformat = _nbformat()
+    nbformat = load_nbformat()
     master = nbformat.read(master_path, as_version=4)
     nbformat.validator.normalize(master)
+    untagged = untagged_checks(master)
+    if untagged:
+        raise AssignmentError(f"{master_path}: cells {untagged} call a check but are not tagged 'check' or 'hidden': "
+                              "grading would not count them")
     instructor = make_version(master, student=False)
     student = make_version(master, student=True)
     if run:
@@ -288,87 +146,13 @@ def generate(master_path: Path, out_dir: Path, run: bool = False) -> tuple[Path,
     return paths[0], paths[1]
 
 
-def with_hidden_checks(master: nbformat.NotebookNode, submission: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The submission with the master's hidden cells put back, each after the cell that precedes it in the master.
+def grade(master_path: Path, submissions: Sequence[Path], out_csv: Path,
+          timeout: float = grading.DEFAULT_TIMEOUT) -> list[dict]:
+    """Score each submission of one assignment into a CSV: :func:`dynapse_edu.course.grading.grade`.
 
-    Cells are matched by id (the versions keep the master's ids); a hidden
-    cell whose predecessor the student deleted goes first.
-
-    Parameters
-    ----------
-    master : nbformat.NotebookNode
-        The master notebook.
-    submission : nbformat.NotebookNode
-        A student's notebook (left unchanged).
-
-    Returns
-    -------
-    nbformat.NotebookNode
-        A copy of the submission with the hidden cells, outputs cleared.
-
-    Examples
-    --------
-    >>> import nbformat
-    >>> answer = nbformat.v4.new_code_cell("tau = 3.5e-3  # SOLUTION")
-    >>> hidden = nbformat.v4.new_code_cell("check.synapse_tau(tau, 'AMPA')", metadata={"tags": ["hidden"]})
-    >>> master = nbformat.v4.new_notebook(cells=[answer, hidden])
-    >>> student = make_version(master, student=True)
-    >>> len(student.cells), [c.source for c in with_hidden_checks(master, student).cells][1]
-    (1, "check.synapse_tau(tau, 'AMPA')")
-    """
-    nb = copy.deepcopy(submission)
-    ids = [cell.get("id") for cell in nb.cells]
-    previous = None
-    for cell in master.cells:
-        if TAG_HIDDEN in _tags(cell):
-            position = ids.index(previous) + 1 if previous in ids else 0
-            hidden = copy.deepcopy(cell)
-            _clean(hidden)
-            nb.cells.insert(position, hidden)
-            ids.insert(position, hidden.get("id"))
-            previous = hidden.get("id")
-        else:
-            previous = cell.get("id")
-    return nb
-
-
-def _collect(nb) -> list[dict]:
-    """Run the checks-report cell's output back into dicts."""
-    for cell in reversed(nb.cells):
-        for output in cell.get("outputs", []):
-            text = output.get("text", "")
-            if RESULTS_MARK in text:
-                return json.loads(text.split(RESULTS_MARK, 1)[1].strip())
-    return []
-
-
-def _report_cell(nbformat):
-    source = (
-        "import json\nfrom dynapse_edu.course import check\n"
-        f"print({RESULTS_MARK!r} + json.dumps([r.as_dict() for r in check.results()]))"
-    )
-    return nbformat.v4.new_code_cell(source)
-
-
-def _run_and_collect(nb, cwd: Path, timeout: int) -> tuple[list[dict], int]:
-    nbformat = _nbformat()
-    nb = copy.deepcopy(nb)
-    nb.cells.append(_report_cell(nbformat))
-    done = execute(nb, cwd, allow_errors=True, timeout=timeout)
-    errors = sum(
-        1 for cell in done.cells for output in cell.get("outputs", []) if output.get("output_type") == "error"
-    )
-    return _collect(done), errors
-
-
-def grade(master_path: Path, submissions: Sequence[Path], out_csv: Path, timeout: int = 600) -> list[dict]:
-    """Score each submission of one assignment; write a CSV and return its rows.
-
-    The questions and their points come from running the instructor version
-    (every check passes there, or the master is wrong). Each submission runs
-    in a fresh kernel with the hidden checks put back
-    (:func:`with_hidden_checks`); a question's score is that of the last
-    check recorded for it, and a check that never ran scores 0.
+    Every check comes from the master, each notebook runs in its own scratch
+    folder within ``timeout`` s, an unreadable one scores 0 with the reason,
+    and the CSV is always written (with ``NAME_feedback.csv`` for the instructor).
 
     Parameters
     ----------
@@ -378,19 +162,19 @@ def grade(master_path: Path, submissions: Sequence[Path], out_csv: Path, timeout
         The students' notebooks.
     out_csv : pathlib.Path
         The CSV to write (its folder is created if missing).
-    timeout : int
-        Longest time a cell may run, s.
+    timeout : float
+        The longest time one notebook may run, s.
 
     Returns
     -------
     list of dict
-        One row per submission: ``notebook`` (file name), the points of every
-        question, ``total``, ``max`` and ``errors`` (cells that raised).
+        One row per submission: ``notebook``, the points of every question,
+        ``total``, ``max``, ``errors`` (cells that raised) and ``reason``.
 
     Raises
     ------
-    AssignmentError
-        If the instructor version fails a check or raises.
+    ~dynapse_edu.course.versions.AssignmentError
+        If the instructor version does not run and pass every check within ``timeout``.
 
     Examples
     --------
@@ -399,38 +183,9 @@ def grade(master_path: Path, submissions: Sequence[Path], out_csv: Path, timeout
     >>> rows = grade(Path("book/assignments/a1_synapse_tau.ipynb"),
     ...              sorted(Path("submissions").glob("*.ipynb")), Path("scores.csv"))  # doctest: +SKIP
     >>> rows[0]["total"], rows[0]["max"]  # doctest: +SKIP
-    (5.0, 6.0)
+    (5.0, 5.0)
     """
-    nbformat = _nbformat()
-    master = nbformat.read(master_path, as_version=4)
-    nbformat.validator.normalize(master)
-    reference, errors = _run_and_collect(make_version(master, student=False), master_path.parent, timeout)
-    if errors or not reference or not all(r["passed"] for r in reference):
-        failed = [r["question"] for r in reference if not r["passed"]]
-        raise AssignmentError(f"{master_path}: the instructor version must pass every check; failed {failed}, "
-                              f"{errors} cell error(s)")
-    points: dict[str, float] = {}
-    for r in reference:
-        points[r["question"]] = r["points"]
-
-    rows = []
-    for path in submissions:
-        submission = nbformat.read(path, as_version=4)
-        nbformat.validator.normalize(submission)
-        checks, errors = _run_and_collect(with_hidden_checks(master, submission), path.parent, timeout)
-        scores = dict.fromkeys(points, 0.0)
-        for r in checks:
-            if r["question"] in scores:
-                scores[r["question"]] = r["score"]
-        row = {"notebook": path.name, **scores, "total": sum(scores.values()), "max": sum(points.values()),
-               "errors": errors}
-        rows.append(row)
-    out_csv.parent.mkdir(parents=True, exist_ok=True)
-    with open(out_csv, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["notebook", *points, "total", "max", "errors"])
-        writer.writeheader()
-        writer.writerows(rows)
-    return rows
+    return grading.grade(master_path, submissions, out_csv, timeout)
 
 
 def _masters(paths: Iterable[Path]) -> list[Path]:
@@ -458,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        The exit status: 0, or 2 after an :class:`AssignmentError` (printed on stderr).
+        The exit status: 0, or 2 after an :class:`~dynapse_edu.course.versions.AssignmentError` (printed on stderr).
 
     Examples
     --------
@@ -475,6 +230,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     grd.add_argument("master", type=Path)
     grd.add_argument("submissions", type=Path, help="folder of student notebooks")
     grd.add_argument("--out", type=Path, default=Path("scores.csv"))
+    grd.add_argument("--timeout", type=float, default=grading.DEFAULT_TIMEOUT,
+                     help=f"longest time one notebook may run, s (default {grading.DEFAULT_TIMEOUT:g})")
     args = parser.parse_args(argv)
     try:
         if args.command == "generate":
@@ -485,14 +242,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             submissions = sorted(args.submissions.glob("*.ipynb"))
             if not submissions:
                 raise AssignmentError(f"no .ipynb files in {args.submissions}")
-            rows = grade(args.master, submissions, args.out)
+            rows = grade(args.master, submissions, args.out, args.timeout)
             for row in rows:
-                print(f"{row['notebook']}: {row['total']:g} / {row['max']:g}")
+                note = f" ({row['reason']})" if row["reason"] else ""
+                print(f"{row['notebook']}: {row['total']:g} / {row['max']:g}{note}")
             print(f"scores written to {args.out}")
     except AssignmentError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     return 0
+
+
+__all__ = ["BEGIN", "END", "MARKDOWN_STUB", "STUB", "TAG_CHECK", "TAG_GIVEN", "TAG_HIDDEN", "TAG_SOLUTION",
+           "AssignmentError", "make_version", "solution_text", "execute", "generate", "grade", "main"]
 
 
 if __name__ == "__main__":

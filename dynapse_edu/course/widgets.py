@@ -21,13 +21,19 @@ The panels live in one module per part of the book:
 * :mod:`~dynapse_edu.course.widgets_transistors`: *Transistors and networks* (chapters 10-11: ngspice
   against the model, a winner-take-all network).
 
+Two helpers show results in a page: :class:`Table` (rows that a notebook and
+the built book show as a real HTML table) and :func:`show_error` (an error's
+type and message, without the traceback a reader does not need).
+
 ipywidgets is loaded only when :func:`explore` is called; matplotlib's pyplot
 only when a panel needs a new figure.
 """
 
 from __future__ import annotations
 
+import html
 import inspect
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -208,4 +214,111 @@ def check_count(name: str, value: int, low: int, high: int) -> int:
     return int(value)
 
 
-__all__ = ["explore", "panel_axes", "check_positive", "check_count"]
+class Table:
+    """Rows of text that a notebook (and the built book) shows as an HTML table.
+
+    The object is what a cell returns: Jupyter and myst-nb display its
+    ``text/html`` form (a ``<table>``), a console its aligned plain text.
+    Every cell is escaped, so names such as ``I_tau < I_g`` show as written.
+
+    Parameters
+    ----------
+    columns : Sequence[str]
+        The column headings.
+    rows : Sequence[Sequence[object]]
+        One sequence of cells per row, as many as ``columns``; each cell is shown with ``str``.
+    code : Sequence[str]
+        Headings of the columns whose cells are code (names, netlist lines): set in a fixed-width font.
+
+    Raises
+    ------
+    ParameterError
+        If a row does not have one cell per column, or ``code`` names an unknown column.
+
+    Examples
+    --------
+    >>> table = Table(["bias", "current"], [["IF_DC_P", "0 A"], ["IF_TAU1_N", "4 pA"]], code=["bias"])
+    >>> print(table)
+    bias       current
+    IF_DC_P    0 A
+    IF_TAU1_N  4 pA
+    >>> table._repr_html_().count("<tr>")
+    3
+    """
+
+    def __init__(self, columns: Sequence[str], rows: Sequence[Sequence[object]], code: Sequence[str] = ()) -> None:
+        self.columns = [str(c) for c in columns]
+        self.rows = [[str(cell) for cell in row] for row in rows]
+        for k, row in enumerate(self.rows):
+            if len(row) != len(self.columns):
+                raise ParameterError(f"row {k} has {len(row)} cells, the table has {len(self.columns)} columns")
+        unknown = sorted(set(code) - set(self.columns))
+        if unknown:
+            raise ParameterError(f"code columns {unknown} are not among the columns {self.columns}")
+        self.code = [c in set(code) for c in self.columns]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __str__(self) -> str:
+        widths = [max(len(line[k]) for line in [self.columns, *self.rows]) for k in range(len(self.columns))]
+        lines = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
+                 for line in [self.columns, *self.rows]]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _cell(self, text: str, is_code: bool) -> str:
+        text = html.escape(text)
+        return f'<code class="docutils literal notranslate">{text}</code>' if is_code else text
+
+    def _repr_html_(self) -> str:
+        left = 'style="text-align: left"'
+        head = "".join(f'<th class="head" {left}>{html.escape(c)}</th>' for c in self.columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td {left}>{self._cell(cell, is_code)}</td>"
+                             for cell, is_code in zip(row, self.code, strict=True)) + "</tr>"
+            for row in self.rows
+        )
+        return (f'<table class="table docutils align-default" style="font-size: 0.85em">'
+                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def show_error(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call ``function(*args, **kwargs)``; if it raises, print only ``TypeName: message`` and return None.
+
+    For cells that show an error on purpose: the reader sees why the call
+    was refused, not a traceback with the paths of the machine that built
+    the page. Long messages are wrapped at 100 characters, so a page shows
+    them without a scroll bar. Only :class:`Exception` is caught (not
+    ``KeyboardInterrupt``).
+
+    Parameters
+    ----------
+    function : Callable
+        What to call.
+    *args, **kwargs
+        Its arguments.
+
+    Returns
+    -------
+    object
+        What ``function`` returned, or None if it raised (after printing the error).
+
+    Examples
+    --------
+    >>> show_error(check_positive, "duration_ms", -1.0)
+    ParameterError: duration_ms = -1.0 must be a positive finite number
+    >>> show_error(check_positive, "duration_ms", 2)
+    2.0
+    """
+    try:
+        return function(*args, **kwargs)
+    except Exception as error:  # noqa: BLE001 - shown, not handled: the point of the cell
+        lines = f"{type(error).__name__}: {error}".splitlines() or [""]
+        print("\n".join(textwrap.fill(line, width=100, subsequent_indent="    ") for line in lines))
+        return None
+
+
+__all__ = ["explore", "panel_axes", "check_positive", "check_count", "Table", "show_error"]

@@ -10,8 +10,8 @@ into a widget (the contract is in :mod:`dynapse_edu.course.widgets`).
 * Chapter 9, mismatch: :func:`mismatch_factor_panel`, :func:`mismatch_rates`, :func:`mismatch_fi_panel`,
   :func:`closest_to_median`.
 
->>> from matplotlib.figure import Figure  # an Axes of your own (no pyplot window)
->>> out = nmda_gate_panel(I_nmda_thr_pA=50.0, ax=Figure().subplots())
+>>> from matplotlib.figure import Figure  # Axes of your own (no pyplot window)
+>>> out = nmda_gate_panel(I_nmda_thr_pA=50.0, duration_ms=50.0, axes=Figure().subplots(1, 2))
 >>> round(out["at_threshold"], 3)
 0.5
 """
@@ -46,6 +46,7 @@ def fi_panel(
     duration_ms: float = 300.0,
     params: ParamsLike = None,
     ax: Axes | None = None,
+    method: str = "fast",
 ) -> dict[str, np.ndarray]:
     """F-I curve: the output rate for ``points`` constant currents from 0 to ``max_current_pA``.
 
@@ -65,6 +66,8 @@ def fi_panel(
         The other parameters; None for the defaults.
     ax : Axes or None
         Where to draw; None makes a new figure.
+    method : str
+        The integrator: ``"fast"`` (default: a slider move answers at once) or ``"reference"``.
 
     Returns
     -------
@@ -81,7 +84,8 @@ def fi_panel(
     points = check_count("points", points, 2, MAX_POINTS)
     currents = np.linspace(0.0, check_positive("max_current_pA", max_current_pA), points) * pA
     p = resolve(params).replace(I_tau_mem=float(I_tau_mem_pA) * pA)
-    rates = experiments.fi_curve(currents, duration=check_positive("duration_ms", duration_ms) * ms, params=p)
+    rates = experiments.fi_curve(currents, duration=check_positive("duration_ms", duration_ms) * ms, params=p,
+                                 method=method)
     (axis,) = panel_axes(ax)
     plot.rate_curve(currents, rates, xlabel="injected current (pA)", label=f"I_tau_mem = {I_tau_mem_pA:g} pA",
                     x_scale=1 / pA, ax=axis)
@@ -96,6 +100,7 @@ def ff_panel(
     duration_ms: float = 300.0,
     params: ParamsLike = None,
     ax: Axes | None = None,
+    method: str = "fast",
 ) -> dict[str | float, np.ndarray]:
     """F-F curves of one synapse type: the output rate against a regular input's rate, one curve per weight.
 
@@ -117,6 +122,8 @@ def ff_panel(
         The other parameters; None for the defaults.
     ax : Axes or None
         Where to draw; None makes a new figure.
+    method : str
+        The integrator: ``"fast"`` (default: a slider move answers at once) or ``"reference"``.
 
     Returns
     -------
@@ -134,10 +141,11 @@ def ff_panel(
     synapse_index(synapse)
     points = check_count("points", points, 2, MAX_POINTS)
     input_rates = np.linspace(0.0, check_positive("max_rate", max_rate), points + 1)[1:]
+    duration = check_positive("duration_ms", duration_ms) * ms
     (axis,) = panel_axes(ax)
     out: dict[str | float, np.ndarray] = {"input_rates": input_rates}
     for w in np.atleast_1d(np.asarray(weights, dtype=float)):
-        rates = experiments.ff_curve(synapse, float(w), input_rates, duration=duration_ms * ms, params=params)
+        rates = experiments.ff_curve(synapse, float(w), input_rates, duration=duration, params=params, method=method)
         plot.rate_curve(input_rates, rates, label=f"{synapse.upper()}, w = {w:g}", ax=axis)
         out[float(w)] = rates
     return out
@@ -149,11 +157,17 @@ def adaptation_panel(
     I_tau_ahp_pA: float = 2.0,
     weight: float = 4.0,
     params: ParamsLike = None,
-    ax: Axes | None = None,
+    axes: Sequence[Axes] | None = None,
+    method: str = "fast",
 ) -> dict[str, float]:
-    """Inter-spike intervals during a 500 ms pulse of 166.7 Hz regular input (part 3), with chosen adaptation.
+    """Adaptation at work during a 500 ms pulse of 166.7 Hz regular input (part 3): the intervals and I_ahp.
 
-    Runs :func:`~dynapse_edu.experiments.adaptation_isi`.
+    Left: the inter-spike intervals
+    (:func:`~dynapse_edu.experiments.adaptation_isi`). Right: the same run's
+    membrane current and adaptation current ``I_ahp``
+    (:func:`~dynapse_edu.experiments.spike_response`, the input of
+    ``adaptation_isi``: from 50 to 550 ms, every 6 ms, through AMPA): every
+    spike adds ``I_w_ahp alpha_ahp`` to ``I_ahp``, which decays with tau_ahp.
 
     Parameters
     ----------
@@ -165,73 +179,116 @@ def adaptation_panel(
         Weight of the input through AMPA.
     params : Params, dict or None
         The other parameters; None for the defaults.
-    ax : Axes or None
-        Where to draw; None makes a new figure.
+    axes : two Axes or None
+        Where to draw (intervals, currents); None makes a new figure.
+    method : str
+        The integrator: ``"fast"`` (default: a slider move answers at once) or ``"reference"``.
 
     Returns
     -------
     dict
         ``intervals`` (count), ``first_isi`` and ``last_isi`` (s; NaN if
-        none) and ``tau_ahp`` (s).
+        none), ``tau_ahp`` (s) and ``I_ahp_max``, the largest adaptation current of the run (A).
 
     Examples
     --------
-    >>> from matplotlib.figure import Figure  # an Axes of your own (no pyplot window)
-    >>> out = adaptation_panel(I_w_ahp_pA=2.0, ax=Figure().subplots())
+    >>> from matplotlib.figure import Figure  # Axes of your own (no pyplot window)
+    >>> out = adaptation_panel(I_w_ahp_pA=2.0, axes=Figure().subplots(1, 2))
     >>> bool(out["last_isi"] > out["first_isi"])
     True
     """
     p = resolve(params).replace(I_w_ahp=float(I_w_ahp_pA) * pA, I_tau_ahp=float(I_tau_ahp_pA) * pA)
-    isi = experiments.adaptation_isi(weight=weight, params=p)
-    (axis,) = panel_axes(ax)
-    plot.isi(isi, label=f"I_w_ahp = {I_w_ahp_pA:g} pA, I_tau_ahp = {I_tau_ahp_pA:g} pA", ax=axis)
+    isi = experiments.adaptation_isi(weight=weight, params=p, method=method)
+    pulse = np.arange(0.05, 0.55, 6e-3)  # adaptation_isi's default input
+    result = experiments.spike_response({"AMPA": (weight, pulse)}, 0.6, params=p, method=method, dt=5e-4)
+    left, right = panel_axes(axes, 2, figsize=(10.0, 3.0))
+    plot.isi(isi, label=f"I_w_ahp = {I_w_ahp_pA:g} pA, I_tau_ahp = {I_tau_ahp_pA:g} pA", ax=left)
+    plot.currents(result, names=("I_mem", "I_ahp"), ax=right)
+    right.set_title(f"tau_ahp = {p.tau_ahp / ms:.1f} ms", fontsize="small")
     return {
         "intervals": int(isi.size),
         "first_isi": float(isi[0]) if isi.size else float("nan"),
         "last_isi": float(isi[-1]) if isi.size else float("nan"),
         "tau_ahp": p.tau_ahp,
+        "I_ahp_max": float(result.trace("I_ahp").max()),
     }
 
 
 # --- chapter 8: NMDA gating and inhibition -------------------------------------------
-def nmda_gate_panel(I_nmda_thr_pA: float = 1.0, params: ParamsLike = None, ax: Axes | None = None) -> dict[str, float]:
-    """The fraction of the NMDA current that passes the voltage gate, against the membrane current.
+def nmda_gate_panel(
+    I_nmda_thr_pA: float = 1.0,
+    nmda_weight: float = 0.5,
+    ampa_weight: float = 2.0,
+    duration_ms: float = 300.0,
+    params: ParamsLike = None,
+    axes: Sequence[Axes] | None = None,
+) -> dict[str, float]:
+    """The NMDA gate and what it does to a neuron: the gate's curve, and the part-1 run with that threshold.
 
-    Evaluates :func:`~dynapse_edu.core.neuron.nmda_gate` for I_mem from I0 to I_th.
+    Left: the fraction of the NMDA current that passes the voltage gate
+    (:func:`~dynapse_edu.core.neuron.nmda_gate`) against the membrane current,
+    for the chosen threshold (the default threshold in grey), with the
+    points the neuron visited during the run on top. Right: the run itself,
+    the part-1 input (:func:`~dynapse_edu.experiments.part1_input`) into NMDA
+    and AMPA: the NMDA current before and after the gate, and the membrane
+    current. A high threshold closes the gate at rest, so NMDA input counts
+    only once AMPA input has charged the membrane.
 
     Parameters
     ----------
     I_nmda_thr_pA : float
         The gate's threshold current, pA.
+    nmda_weight, ampa_weight : float
+        Weights of the NMDA and AMPA connections (both > 0).
+    duration_ms : float
+        Simulated time, ms.
     params : Params, dict or None
         The other parameters; None for the defaults.
-    ax : Axes or None
-        Where to draw; None makes a new figure.
+    axes : two Axes or None
+        Where to draw (gate, run); None makes a new figure.
 
     Returns
     -------
     dict
-        The fraction passed ``at_rest`` (I_mem = I0) and ``at_threshold`` (I_mem = I_nmda_thr).
+        The fraction passed ``at_rest`` (I_mem = I0) and ``at_threshold`` (I_mem = I_nmda_thr); over
+        the run, ``passed`` (the NMDA charge that reached the soma over the NMDA charge) and
+        ``output_spikes``.
 
     Examples
     --------
-    >>> from matplotlib.figure import Figure  # an Axes of your own (no pyplot window)
-    >>> round(nmda_gate_panel(I_nmda_thr_pA=1.0, ax=Figure().subplots())["at_rest"], 3)  # I0 = 1 pA: half open
+    >>> from matplotlib.figure import Figure  # Axes of your own (no pyplot window)
+    >>> out = nmda_gate_panel(I_nmda_thr_pA=1.0, duration_ms=100.0, axes=Figure().subplots(1, 2))
+    >>> round(out["at_rest"], 3)  # I0 = 1 pA: half open
     0.5
     """
-    p = resolve(params).replace(I_nmda_thr=float(I_nmda_thr_pA) * pA)
-    I_mem = np.geomspace(p.I0, p.I_th, 200)
-    fraction = nmda_gate(1.0, I_mem, p)
-    (axis,) = panel_axes(ax)
-    axis.semilogx(I_mem / pA, fraction, label=f"I_nmda_thr = {I_nmda_thr_pA:g} pA")
-    axis.axvline(p.I_nmda_thr / pA, color="k", linestyle=":", linewidth=0.8)
-    axis.set_xlabel("membrane current I_mem (pA)")
-    axis.set_ylabel("fraction of I_nmda passed")
-    axis.set_ylim(0, 1.05)
-    axis.legend(loc="lower right", fontsize="small")
+    base = resolve(params)
+    p = base.replace(I_nmda_thr=float(I_nmda_thr_pA) * pA)
+    duration = check_positive("duration_ms", duration_ms) * ms
+    times = experiments.part1_input(duration=duration)
+    result = experiments.spike_response({"NMDA": (nmda_weight, times), "AMPA": (ampa_weight, times)}, duration,
+                                        params=p, dt=1e-4)
+    I_nmda, gated, I_mem = (result.trace(name) for name in ("I_nmda", "I_nmda_gated", "I_mem"))
+    left, right = panel_axes(axes, 2, figsize=(10.0, 3.2))
+    I_axis = np.geomspace(p.I0, p.I_th, 200)
+    if base.I_nmda_thr != p.I_nmda_thr:
+        left.semilogx(I_axis / pA, nmda_gate(1.0, I_axis, base), color="0.6",
+                      label=f"default, I_nmda_thr = {base.I_nmda_thr / pA:g} pA")
+    left.semilogx(I_axis / pA, nmda_gate(1.0, I_axis, p), label=f"I_nmda_thr = {I_nmda_thr_pA:g} pA")
+    visited = I_nmda > 1.5 * p.I0  # where there is NMDA current to gate
+    left.plot(I_mem[visited] / pA, gated[visited] / I_nmda[visited], ".", markersize=2, alpha=0.3,
+              label="during the run")
+    left.axvline(p.I_nmda_thr / pA, color="k", linestyle=":", linewidth=0.8)
+    left.set_xlabel("membrane current I_mem (pA)")
+    left.set_ylabel("fraction of I_nmda passed")
+    left.set_ylim(0, 1.05)
+    left.legend(loc="lower right", fontsize="small")
+    plot.currents(result, names=("I_nmda", "I_nmda_gated", "I_mem"), ax=right)
+    right.set_title(f"{result.spike_count[0]} output spikes", fontsize="small")
     return {
         "at_rest": float(nmda_gate(1.0, p.I0, p)),
         "at_threshold": float(nmda_gate(1.0, p.I_nmda_thr, p)),
+        "passed": float(np.trapezoid(gated, result.t) / np.trapezoid(I_nmda, result.t)),
+        "output_spikes": int(result.spike_count[0]),
     }
 
 
@@ -242,6 +299,7 @@ def inhibited_rates(
     rate: float = 200.0,
     duration: float = 0.3,
     params: ParamsLike = None,
+    method: str = "fast",
 ) -> np.ndarray:
     """Output rate for each constant current while a regular train inhibits the neuron.
 
@@ -259,6 +317,8 @@ def inhibited_rates(
         Simulated time per current, s.
     params : Params, dict or None
         The other parameters; None for the defaults.
+    method : str
+        The integrator: ``"fast"`` (default: a slider move answers at once) or ``"reference"``.
 
     Returns
     -------
@@ -279,7 +339,7 @@ def inhibited_rates(
     if synapse is not None and synapse_key(synapse) not in ("gaba_a", "gaba_b"):
         raise ParameterError(f"inhibitory synapse = {synapse!r}; allowed: 'GABA_A', 'GABA_B' or None")
     background = None if synapse is None else (synapse, rate, weight)
-    return experiments.fi_curve(currents, duration, params, background=background)
+    return experiments.fi_curve(currents, duration, params, method=method, background=background)
 
 
 def inhibition_panel(
@@ -291,6 +351,7 @@ def inhibition_panel(
     duration_ms: float = 300.0,
     params: ParamsLike = None,
     ax: Axes | None = None,
+    method: str = "fast",
 ) -> dict[str, np.ndarray]:
     """F-I curves without inhibition, with GABA_A (shunting) and with GABA_B (subtractive) inhibition.
 
@@ -313,6 +374,8 @@ def inhibition_panel(
         The other parameters; None for the defaults.
     ax : Axes or None
         Where to draw; None makes a new figure.
+    method : str
+        The integrator: ``"fast"`` (default: a slider move answers at once) or ``"reference"``.
 
     Returns
     -------
@@ -334,7 +397,7 @@ def inhibition_panel(
              ("GABA_A", "GABA_A", gaba_a_weight, f"GABA_A, w = {gaba_a_weight:g} (shunting)"),
              ("GABA_B", "GABA_B", gaba_b_weight, f"GABA_B, w = {gaba_b_weight:g} (subtractive)"))
     for name, synapse, weight, label in cases:
-        rates = inhibited_rates(currents, synapse, weight, rate, duration, params)
+        rates = inhibited_rates(currents, synapse, weight, rate, duration, params, method)
         plot.rate_curve(currents, rates, xlabel="injected current (pA)", label=label, x_scale=1 / pA, ax=axis)
         out[name] = rates
     return out
@@ -346,11 +409,20 @@ def mismatch_factor_panel(
     distribution: str = "lognormal",
     seed: int = 0,
     bias: str = "IF_TAU1_N",
-    ax: Axes | None = None,
+    I_const_pA: float = 1000.0,
+    duration_ms: float = 200.0,
+    params: ParamsLike = None,
+    axes: Sequence[Axes] | None = None,
+    method: str = "fast",
 ) -> dict[str, float]:
-    """Histogram of one bias's mismatch factors over the 256 neurons of core 0 of a chip.
+    """One bias's mismatch factors over the 256 neurons of core 0, and what they do to the neurons' rates.
 
-    Uses :class:`~dynapse_edu.hardware.mismatch.Mismatch`.
+    Left: the histogram of the factors
+    (:class:`~dynapse_edu.hardware.mismatch.Mismatch`). Right: every
+    neuron's output rate under the same constant input (the core's
+    ``IF_DC_P``, so each neuron's share is mismatched too) against its factor
+    on ``bias``: a bias that matters for the rate gives a trend, one that does
+    not gives a flat cloud (the spread then comes from the other biases).
 
     Parameters
     ----------
@@ -362,29 +434,49 @@ def mismatch_factor_panel(
         Seed of the chip's mismatch.
     bias : str
         A bias name of ``biasgen.BIAS_NAMES`` (e.g. ``"IF_TAU1_N"``).
-    ax : Axes or None
-        Where to draw; None makes a new figure.
+    I_const_pA : float
+        The constant input of every neuron, pA.
+    duration_ms : float
+        Simulated time, ms.
+    params : Params, dict or None
+        The other parameters; None for the defaults.
+    axes : two Axes or None
+        Where to draw (histogram, rates); None makes a new figure.
+    method : str
+        The integrator: ``"fast"`` (default: a slider move answers at once) or ``"reference"``.
 
     Returns
     -------
     dict
-        The factors' ``mean``, standard deviation ``std``, smallest ``min`` and largest ``max``.
+        The factors' ``mean``, standard deviation ``std``, smallest ``min`` and largest ``max``; the
+        rates' ``rate_mean`` and ``rate_std`` (Hz) and ``correlation``, the correlation coefficient
+        of rate and factor (NaN without spread).
 
     Examples
     --------
-    >>> from matplotlib.figure import Figure  # an Axes of your own (no pyplot window)
-    >>> mismatch_factor_panel(spread=0.0, ax=Figure().subplots())["max"]
+    >>> from matplotlib.figure import Figure  # Axes of your own (no pyplot window)
+    >>> mismatch_factor_panel(spread=0.0, duration_ms=50.0, axes=Figure().subplots(1, 2))["max"]
     1.0
     """
     column = BIAS_NAMES.index(check_bias_name(bias))
-    factors = Mismatch(spread=spread, distribution=distribution, seed=seed).factors(np.arange(NEURONS_PER_CORE))
-    f = factors[:, column]
-    (axis,) = panel_axes(ax, figsize=(6.0, 3.0))
-    axis.hist(f, bins=30, color="C0")
-    axis.axvline(1.0, color="k", linestyle=":", linewidth=1)
-    axis.set_xlabel(f"factor on {bias.upper()}")
-    axis.set_ylabel("neurons of core 0")
-    return {"mean": float(f.mean()), "std": float(f.std()), "min": float(f.min()), "max": float(f.max())}
+    mismatch = Mismatch(spread=spread, distribution=distribution, seed=seed)
+    f = mismatch.factors(np.arange(NEURONS_PER_CORE))[:, column]
+    p = resolve(params).replace(I_const=check_positive("I_const_pA", I_const_pA) * pA)
+    rates = experiments.fi_curve([p.I_const], check_positive("duration_ms", duration_ms) * ms, p, method,
+                                 n_neurons=NEURONS_PER_CORE, mismatch=mismatch)[0]
+    left, right = panel_axes(axes, 2, figsize=(10.0, 3.0))
+    left.hist(f, bins=30, color="C0")
+    left.axvline(1.0, color="k", linestyle=":", linewidth=1)
+    left.set_xlabel(f"factor on {bias.upper()}")
+    left.set_ylabel("neurons of core 0")
+    right.plot(f, rates, ".", markersize=4)
+    right.set_xlabel(f"factor on {bias.upper()}")
+    right.set_ylabel(f"rate at I_const = {I_const_pA:g} pA (Hz)")
+    varied = f.std() > 0 and rates.std() > 0
+    correlation = float(np.corrcoef(f, rates)[0, 1]) if varied else float("nan")
+    right.set_title(f"256 neurons, correlation {correlation:.2f}", fontsize="small")
+    return {"mean": float(f.mean()), "std": float(f.std()), "min": float(f.min()), "max": float(f.max()),
+            "rate_mean": float(rates.mean()), "rate_std": float(rates.std()), "correlation": correlation}
 
 
 def mismatch_rates(

@@ -7,7 +7,7 @@ values raise the library's own :class:`~dynapse_edu.errors.ParameterError` or
 :class:`~dynapse_edu.errors.HardwareLimitError`.
 
 * Chapter 4, the chip: :func:`routing_panel` (CAM fan-in, SRAM fan-out), :func:`core_map`;
-* Chapter 5, the bias generator: :func:`bias_ranges`, :func:`bias_panel`.
+* Chapter 5, the bias generator: :func:`bias_table` (the 25 biases as a table), :func:`bias_ranges`, :func:`bias_panel`.
 
 >>> from matplotlib.figure import Figure  # an Axes of your own (no pyplot window)
 >>> out = routing_panel(n_sources=20, weight=4, axes=Figure().subplots(1, 2))
@@ -17,23 +17,26 @@ values raise the library's own :class:`~dynapse_edu.errors.ParameterError` or
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.patches import Rectangle
 
 from .. import plot
+from ..core.params import ParamsLike, resolve
 from ..core.synapse import synapse_key
 from ..errors import HardwareLimitError, ParameterError
+from ..hardware import biasgen
 from ..hardware.biasgen import COARSE_MAX, FINE_MAX, bias_current, check_bias_name
 from ..hardware.board import Board
 from ..hardware.chip import Chip
 from ..hardware.inputs import RegularGenerator
 from ..hardware.routing import CAM_PER_NEURON, CORES_PER_CHIP, NEURONS_PER_CORE, SRAM_PER_NEURON
 from ..units import ms, pA
-from .widgets import check_count, check_positive, panel_axes
+from .widgets import Table, check_count, check_positive, panel_axes, show_error
 
 
 # --- chapter 4: the chip ---------------------------------------------------------
@@ -100,13 +103,7 @@ def routing_panel(
         accepted, message = False, str(err)
     needed = n_sources * float(weight)
     used = chip.cam_used(int(post.ids[0]))
-    ax_cam.barh([0], [needed], color="C0" if accepted else "C3", label=f"needed: {n_sources} x {weight}")
-    ax_cam.axvline(CAM_PER_NEURON, color="k", linestyle="--", label=f"CAM entries per neuron: {CAM_PER_NEURON}")
-    ax_cam.set_xlim(0, 1.15 * max(needed, CAM_PER_NEURON))
-    ax_cam.set_yticks([])
-    ax_cam.set_xlabel("CAM entries of the target neuron")
-    ax_cam.set_title("fan-in: " + ("accepted" if accepted else "rejected"), fontsize=10)
-    ax_cam.legend(loc="lower right", fontsize="small")
+    _draw_cam(ax_cam, n_sources, int(weight) if float(weight).is_integer() else weight, accepted)
     # fan-out: SRAM
     board = Board(n_chips=4, monitor=monitor)
     source = board.get_neurons(1, core=0, chip=0)
@@ -118,16 +115,8 @@ def routing_panel(
     except HardwareLimitError as err:
         sram_ok, sram_message = False, str(err)
     available = SRAM_PER_NEURON - int(bool(monitor))
-    ax_sram.bar(["host"] * int(monitor) + [f"chip {c}" for c in range(target_chips)],
-                [1] * (int(monitor) + target_chips),
-                color=["0.6"] * int(monitor) + ["C0" if sram_ok else "C3"] * target_chips)
-    ax_sram.axvline(SRAM_PER_NEURON - 0.5, color="k", linestyle="--",
-                    label=f"{SRAM_PER_NEURON} SRAM entries per neuron")
-    ax_sram.set_xlim(-0.6, SRAM_PER_NEURON + 0.6)
-    ax_sram.set_yticks([])
-    ax_sram.set_xlabel("SRAM entries of the source neuron")
-    ax_sram.set_title("fan-out: " + ("accepted" if sram_ok else "rejected"), fontsize=10)
-    ax_sram.legend(loc="upper left", fontsize="small")
+    wanted = ["host"] * int(bool(monitor)) + [f"chip {c}\ncores 0b0010" for c in range(target_chips)]
+    _draw_sram(ax_sram, wanted, sram_ok)
     return {
         "cam_needed": int(needed) if float(needed).is_integer() else needed,
         "cam_used": used,
@@ -139,6 +128,47 @@ def routing_panel(
         "sram_message": sram_message,
         "sram_entries": board.sram_entries(int(source.ids[0])),
     }
+
+
+def _draw_cam(axis: Axes, n_sources: int, weight: float, accepted: bool) -> None:
+    """The target neuron's 64 CAM entries as an 8 x 8 grid, one colour per source; what does not fit, in red."""
+    entries = np.full(CAM_PER_NEURON, np.nan)
+    needed = int(np.ceil(n_sources * weight))
+    owner = np.arange(needed) // max(weight, 1)  # entry k belongs to source k // weight
+    entries[: min(needed, CAM_PER_NEURON)] = owner[:CAM_PER_NEURON] % 20
+    side = int(np.sqrt(CAM_PER_NEURON))
+    axis.imshow(entries.reshape(side, side), cmap="tab20", vmin=0, vmax=19)
+    axis.set_xticks(np.arange(side + 1) - 0.5, minor=True)
+    axis.set_yticks(np.arange(side + 1) - 0.5, minor=True)
+    axis.grid(which="minor", color="white", linewidth=1.5)
+    axis.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
+    over = needed - CAM_PER_NEURON
+    verdict = "accepted" if accepted else "refused"
+    detail = f"{needed} of {CAM_PER_NEURON} entries" + (f": {over} do not fit" if over > 0 else "")
+    axis.set_title(f"fan-in, CAM of the target: {verdict}", fontsize=10, color="k" if accepted else "C3")
+    axis.set_xlabel(f"{n_sources} sources x weight {weight:g} = {detail}", color="k" if over <= 0 else "C3")
+
+
+def _draw_sram(axis: Axes, wanted: list[str], accepted: bool) -> None:
+    """The source neuron's 4 SRAM entries as boxes: the host, then one per destination chip; overflow in red."""
+    for k, label in enumerate(wanted):
+        fits = k < SRAM_PER_NEURON
+        colour = "0.75" if label == "host" else ("C0" if fits and accepted else "C3")
+        x = k if fits else k + 0.3
+        axis.add_patch(Rectangle((x + 0.05, 0.1), 0.9, 0.8, facecolor=colour, alpha=0.6,
+                                                    edgecolor="k", linestyle="-" if fits else "--"))
+        axis.text(x + 0.5, 0.5, label if fits else label + "\n(no entry)", ha="center", va="center", fontsize=8)
+    for k in range(len(wanted), SRAM_PER_NEURON):
+        axis.add_patch(Rectangle((k + 0.05, 0.1), 0.9, 0.8, fill=False, edgecolor="0.6"))
+        axis.text(k + 0.5, 0.5, "free", ha="center", va="center", fontsize=8, color="0.5")
+    axis.axvline(SRAM_PER_NEURON + 0.15, color="k", linestyle="--", linewidth=1)
+    axis.set_xlim(0, max(SRAM_PER_NEURON, len(wanted) + 0.3) + 0.1)
+    axis.set_ylim(0, 1)
+    axis.set_xticks([])
+    axis.set_yticks([])
+    verdict = "accepted" if accepted else "refused"
+    axis.set_title(f"fan-out, the source's {SRAM_PER_NEURON} SRAM entries: {verdict}", fontsize=10,
+                   color="k" if accepted else "C3")
 
 
 def core_map(board: Board, chip: int = 0, ax: Axes | None = None) -> dict[str, Any]:
@@ -207,6 +237,50 @@ def core_map(board: Board, chip: int = 0, ax: Axes | None = None) -> dict[str, A
 
 
 # --- chapter 5: the bias generator ---------------------------------------------------
+def bias_table(params: ParamsLike = None) -> Table:
+    """The 25 biases of a core as a table: name, meaning, model parameter, default setting, current, error.
+
+    The rows are :func:`dynapse_edu.hardware.biasgen.bias_table`'s; this
+    function only formats them for a page: ``default`` is the (coarse,
+    fine) setting nearest to the model's default parameter, ``current`` its
+    current with an SI prefix, ``error`` the setting's relative error
+    against the parameter, in percent.
+
+    Parameters
+    ----------
+    params : Params, dict or None
+        The model parameters the default settings are nearest to (default: ``Params()``).
+
+    Returns
+    -------
+    Table
+        One row per bias; a notebook shows it as an HTML table.
+
+    Examples
+    --------
+    >>> table = bias_table()
+    >>> len(table), table.rows[2][:2]
+    (25, ['IF_THR_N', 'membrane DPI gain current I_g'])
+    >>> table.rows[2][3:]
+    ['(1, 46)', '18.94 pA', '-0.31 %']
+    """
+    rows = [
+        [row["name"], row["meaning"], row["parameter"], f"({row['coarse']}, {row['fine']})",
+         _with_prefix(float(row["current"]), "A"), f"{100 * float(row['error']):+.2f} %"]
+        for row in biasgen.bias_table(resolve(params))
+    ]
+    columns = ["bias", "meaning", "model parameter", "default", "current", "error"]
+    return Table(columns, rows, code=["bias"])
+
+
+def _with_prefix(value: float, unit: str) -> str:
+    """``value`` with the SI prefix that keeps it at or above 1 (u, n, p, f), 4 significant digits."""
+    for scale, prefix in ((1e-6, "u"), (1e-9, "n"), (1e-12, "p"), (1e-15, "f")):
+        if abs(value) >= scale:
+            return f"{value / scale:.4g} {prefix}{unit}"
+    return f"{value:.3g} {unit}"
+
+
 def bias_ranges(ax: Axes | None = None) -> dict[str, np.ndarray]:
     """Every (coarse, fine) current of the bias generator: one line per coarse range, fine 1..255, on a log axis.
 
@@ -318,4 +392,141 @@ def bias_panel(
     }
 
 
-__all__ = ["routing_panel", "core_map", "bias_ranges", "bias_panel"]
+def bias_board_panel(
+    settings: Mapping[str, tuple[int, int]] | None = None,
+    input_synapse: str = "AMPA",
+    input_rate: float = 50.0,
+    duration_ms: float = 200.0,
+    axes: Sequence[Axes] | None = None,
+) -> dict[str, float]:
+    """All the biases of core 0 at once: what they make of the model's parameters, and one neuron's run.
+
+    The core starts at the library's defaults; ``settings`` overrides any of
+    its 25 biases by name with a (coarse, fine) pair. One neuron of the core
+    receives a regular train through ``input_synapse`` (weight 4). Left: the
+    four synapse currents; right: the membrane and adaptation currents.
+
+    Parameters
+    ----------
+    settings : Mapping[str, (int, int)] or None
+        ``{bias name: (coarse, fine)}``, e.g. ``{"IF_DC_P": (2, 100)}``; None keeps every default.
+    input_synapse : str
+        The synapse type of the input train.
+    input_rate : float
+        Rate of the input train, Hz.
+    duration_ms : float
+        Simulated time, ms.
+    axes : two Axes or None
+        Where to draw (synapses, soma); None makes a new figure.
+
+    Returns
+    -------
+    dict
+        The parameters the biases set: ``tau_mem``, ``tau_ahp``, ``tau_ampa``, ``tau_nmda``,
+        ``tau_gaba_a``, ``tau_gaba_b``, ``t_ref`` (s), ``alpha_mem``, ``alpha_ampa`` (gains),
+        ``I_const`` (A); and the run's ``spikes`` and ``rate`` (Hz).
+
+    Raises
+    ------
+    ParameterError
+        For an unknown bias name or a setting out of range.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure  # Axes of your own (no pyplot window)
+    >>> out = bias_board_panel({"IF_DC_P": (2, 100)}, duration_ms=50.0, axes=Figure().subplots(1, 2))
+    >>> round(out["I_const"] * 1e12, 1), out["spikes"] > 0
+    (322.6, True)
+    """
+    syn = synapse_key(input_synapse)
+    duration = check_positive("duration_ms", duration_ms) * ms
+    chip = Chip()
+    neuron = chip.get_neurons(1, core=0)
+    chip.add_connection(RegularGenerator(1, input_rate), neuron, input_synapse, weight=4)
+    for name, (coarse, fine) in (settings or {}).items():
+        chip.set_bias(0, check_bias_name(name), coarse, fine)
+    p = chip.params(0)
+    result = chip.run(duration, dt=1e-4)
+    ax_syn, ax_mem = panel_axes(axes, 2, figsize=(10.0, 3.2))
+    plot.currents(result, names=("I_ampa", "I_nmda", "I_gaba_a", "I_gaba_b"), threshold=False, ax=ax_syn)
+    ax_syn.set_title(f"synapses (input: {input_rate:g} Hz through {syn.upper()})", fontsize=10)
+    plot.currents(result, names=("I_mem", "I_ahp"), ax=ax_mem)
+    ax_mem.set_title(f"soma: {int(result.spike_count[0])} output spikes", fontsize=10)
+    return {
+        "tau_mem": p.tau_mem, "tau_ahp": p.tau_ahp,
+        **{f"tau_{key}": p.tau_syn(key.upper()) for key in ("ampa", "nmda", "gaba_a", "gaba_b")},
+        "t_ref": p.t_ref, "alpha_mem": p.alpha_mem, "alpha_ampa": p.alpha_ampa, "I_const": p.I_const,
+        "spikes": int(result.spike_count[0]), "rate": float(result.rates[0]),
+    }
+
+
+def bias_board(duration_ms: float = 200.0) -> Any:
+    """A board of every bias of a core: a coarse and a fine slider per bias, the parameters they set, a neuron.
+
+    Each slider move reruns :func:`bias_board_panel` with every setting of
+    the board, redraws the neuron's currents and prints the time constants,
+    gains and refractory period the biases make; a setting the library
+    refuses (a membrane too fast to integrate, say) prints the error's type
+    and message instead. Sliders update when released. ipywidgets is loaded
+    when the board is made.
+
+    Parameters
+    ----------
+    duration_ms : float
+        Simulated time per update, ms.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The board; it shows itself when it ends a notebook cell.
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()):  # outside a notebook the output goes to stdout
+    ...     board = bias_board(duration_ms=20.0)
+    >>> len(board.sliders), board.sliders["IF_TAU1_N"][1].value
+    (25, 68)
+    """
+    import matplotlib.pyplot as plt
+    from ipywidgets import HTML, HBox, IntSlider, Layout, Output, VBox
+
+    defaults = Chip().get_biases(0)
+    sliders = {}
+    rows = []
+    for name in biasgen.BIAS_NAMES:
+        coarse = IntSlider(value=defaults[name].coarse, min=0, max=len(COARSE_MAX) - 1, description="coarse",
+                           continuous_update=False, layout=Layout(width="230px"))
+        fine = IntSlider(value=defaults[name].fine, min=0, max=FINE_MAX, description="fine",
+                         continuous_update=False, layout=Layout(width="300px"))
+        sliders[name] = (coarse, fine)
+        rows.append(HBox([HTML(f"<code>{name}</code>", layout=Layout(width="170px")), coarse, fine],
+                         layout=Layout(flex="0 0 auto")))  # rows keep their height; the board scrolls
+    out = Output()
+
+    def update(_: Any = None) -> None:
+        settings = {name: (c.value, f.value) for name, (c, f) in sliders.items()}
+        with out:
+            out.clear_output(wait=True)
+            numbers = show_error(bias_board_panel, settings, duration_ms=duration_ms)  # a refused setting: its reason
+            if numbers is None:
+                return
+            plt.show()
+            n = numbers
+            print(f"tau_mem {n['tau_mem'] / ms:.3g} ms, tau_ahp {n['tau_ahp'] / ms:.3g} ms, "
+                  f"t_ref {n['t_ref'] / ms:.3g} ms")
+            synapses = ("tau_ampa", "tau_nmda", "tau_gaba_a", "tau_gaba_b")
+            print(", ".join(f"{key} {n[key] / ms:.3g} ms" for key in synapses))
+            print(f"alpha_mem {n['alpha_mem']:.3g}, alpha_ampa {n['alpha_ampa']:.3g}, "
+                  f"I_const {n['I_const'] / pA:.4g} pA: {n['spikes']} spikes, {n['rate']:.1f} Hz")
+
+    for coarse, fine in sliders.values():
+        coarse.observe(update, names="value")
+        fine.observe(update, names="value")
+    update()
+    board = VBox([VBox(rows, layout=Layout(max_height="420px", overflow="auto")), out])
+    board.sliders = sliders
+    return board
+
+
+__all__ = ["routing_panel", "core_map", "bias_table", "bias_ranges", "bias_panel", "bias_board_panel", "bias_board"]

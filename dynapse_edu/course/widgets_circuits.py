@@ -8,7 +8,8 @@ into a widget (the contract is in :mod:`dynapse_edu.course.widgets`).
 * Chapter 2: :func:`synapse_kernel_panel`;
 * Chapter 3: :func:`neuron_panel`, :func:`part1_panel`.
 
->>> out = tau_explorer(C_pF=2.0, I_tau_pA=20.0)
+>>> from matplotlib.figure import Figure  # an Axes of your own (no pyplot window)
+>>> out = tau_explorer(C_pF=2.0, I_tau_pA=20.0, ax=Figure().subplots())
 >>> round(out["tau_ms"], 3)
 3.546
 """
@@ -29,11 +30,16 @@ from .widgets import check_positive, panel_axes
 
 
 # --- chapter 1: units ----------------------------------------------------------
-def tau_explorer(C_pF: float = 2.0, I_tau_pA: float = 20.0, params: ParamsLike = None) -> dict[str, float]:
-    """Time constant tau = C Ut / (kappa I_tau) of a DPI with capacitor C and leak current I_tau.
+def tau_explorer(
+    C_pF: float = 2.0, I_tau_pA: float = 20.0, params: ParamsLike = None, ax: Axes | None = None
+) -> dict[str, float]:
+    """Time constant tau = C Ut / (kappa I_tau) of a DPI with capacitor C and leak current I_tau, and its decay.
 
     Goes through :meth:`Params.tau_syn <dynapse_edu.core.params.Params.tau_syn>`
-    of an AMPA synapse, so the allowed ranges are the library's.
+    of an AMPA synapse, so the allowed ranges are the library's. Draws the
+    current after one input spike (:func:`~dynapse_edu.core.synapse.dpi_kernel`,
+    the closed form) for the chosen C and I_tau, beside the default
+    synapse's (grey), with tau marked where the current has fallen to 1/e.
 
     Parameters
     ----------
@@ -43,6 +49,8 @@ def tau_explorer(C_pF: float = 2.0, I_tau_pA: float = 20.0, params: ParamsLike =
         Leak current, pA.
     params : Params, dict or None
         The other parameters (thermal voltage, kappa); None for the defaults.
+    ax : Axes or None
+        Where to draw; None makes a new figure.
 
     Returns
     -------
@@ -51,11 +59,25 @@ def tau_explorer(C_pF: float = 2.0, I_tau_pA: float = 20.0, params: ParamsLike =
 
     Examples
     --------
-    >>> round(tau_explorer(C_pF=2.0, I_tau_pA=10.0)["tau_ms"], 3)  # half the leak, twice the time
+    >>> from matplotlib.figure import Figure  # an Axes of your own (no pyplot window)
+    >>> round(tau_explorer(C_pF=2.0, I_tau_pA=10.0, ax=Figure().subplots())["tau_ms"], 3)  # half the leak, twice tau
     7.092
     """
-    p = resolve(params).replace(C_ampa=float(C_pF) * pF, I_tau_ampa=float(I_tau_pA) * pA)
-    tau = p.tau_syn("AMPA")
+    base = resolve(params)
+    p = base.replace(C_ampa=float(C_pF) * pF, I_tau_ampa=float(I_tau_pA) * pA)
+    tau, tau_default = p.tau_syn("AMPA"), base.tau_syn("AMPA")
+    t = np.linspace(0.0, 4.0 * max(tau, tau_default), 300)
+    jump = p.jump("AMPA")
+    (axis,) = panel_axes(ax)
+    axis.plot(t / ms, dpi_kernel(t, jump, tau_default, p.I0) / pA, color="0.6",
+              label=f"default: tau = {tau_default / ms:.2f} ms")
+    axis.plot(t / ms, dpi_kernel(t, jump, tau, p.I0) / pA, label=f"C = {C_pF:g} pF, I_tau = {I_tau_pA:g} pA")
+    axis.axvline(tau / ms, color="k", linestyle=":", linewidth=0.8)
+    axis.annotate(f"tau = {tau / ms:.2f} ms", (tau / ms, (p.I0 + jump) / np.e / pA), xytext=(5, 5),
+                  textcoords="offset points", fontsize="small")
+    axis.set_xlabel("time after an input spike (ms)")
+    axis.set_ylabel("synapse current (pA)")
+    axis.legend(loc="upper right", fontsize="small")
     return {"C": p.C_ampa, "I_tau": p.I_tau_ampa, "Ut": p.Ut, "kappa": p.kappa, "tau": tau, "tau_ms": tau / ms}
 
 
@@ -205,7 +227,7 @@ def part1_panel(
     Parameters
     ----------
     nmda_weight, ampa_weight : float
-        Weights of the two synapses.
+        Weights of the two synapses; 0 leaves that synapse unconnected.
     duration_ms : float
         Simulated time, ms.
     params : Params, dict or None
@@ -226,9 +248,11 @@ def part1_panel(
     """
     duration = check_positive("duration_ms", duration_ms) * ms
     times = experiments.part1_input(duration=duration)
-    result = experiments.spike_response(
-        {"NMDA": (nmda_weight, times), "AMPA": (ampa_weight, times)}, duration, params=params
-    )
+    # a weight of 0 (the slider's low end) means no connection: the chip has no zero-weight synapse
+    inputs = {name: (weight, times) for name, weight in (("NMDA", nmda_weight), ("AMPA", ampa_weight)) if weight != 0}
+    if not inputs:  # both at 0: the neuron at rest, an AMPA synapse that receives no spike
+        inputs = {"AMPA": (1.0, times[:0])}
+    result = experiments.spike_response(inputs, duration, params=params)
     top, bottom = panel_axes(axes, 2, figsize=(7.0, 5.0), stacked=True)
     plot.currents(result, names=("I_ampa", "I_nmda", "I_nmda_gated"), threshold=False, ax=top)
     plot.currents(result, names=("I_in", "I_mem", "I_ahp"), ax=bottom)

@@ -4,8 +4,8 @@ Each panel runs a small experiment through the library, draws it and returns
 the numbers to look at; :func:`~dynapse_edu.course.widgets.explore` turns it
 into a widget (the contract is in :mod:`dynapse_edu.course.widgets`).
 
-* Chapter 10, transistor level: :func:`netlist_devices`, :func:`comparison_panel`, :func:`dpi_pulse_panel`
-  (ngspice through :mod:`dynapse_edu.spice.compare`);
+* Chapter 10, transistor level: :func:`netlist_devices`, :func:`device_table`, :func:`comparison_panel`,
+  :func:`dpi_pulse_panel` (ngspice through :mod:`dynapse_edu.spice.compare`);
 * Chapter 11, a small network: :func:`build_wta`, :func:`wta_panel`.
 
 >>> devices = dict(netlist_devices("dpi_synapse.cir"))
@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -27,7 +28,7 @@ from ..hardware.chip import Chip
 from ..hardware.inputs import PoissonGenerator
 from ..spice import compare, ngspice
 from ..units import ms, nA, pA, us
-from .widgets import check_positive, panel_axes
+from .widgets import Table, check_positive, panel_axes
 
 
 # --- chapter 10: transistor level ---------------------------------------------------------
@@ -68,6 +69,34 @@ def netlist_devices(name: str) -> list[tuple[str, str]]:
     return out
 
 
+def device_table(name: str) -> Table:
+    """The devices of a netlist of ``circuits/`` as a table: device, its first four nodes, its role.
+
+    Parameters
+    ----------
+    name : str
+        File name of the netlist in ``circuits/`` (e.g. ``"dpi_synapse.cir"``).
+
+    Returns
+    -------
+    Table
+        One row per device of :func:`netlist_devices`; a notebook shows it as an HTML table.
+
+    Raises
+    ------
+    SpiceNetlistError
+        If the file does not exist.
+
+    Examples
+    --------
+    >>> table = device_table("dpi_synapse.cir")
+    >>> table.columns, len(table) == len(netlist_devices("dpi_synapse.cir"))
+    (['device', 'nodes', 'role'], True)
+    """
+    rows = [[line.split()[0], " ".join(line.split()[1:5]), comment] for line, comment in netlist_devices(name)]
+    return Table(["device", "nodes", "role"], rows, code=["device", "nodes"])
+
+
 #: The comparisons of :mod:`dynapse_edu.spice.compare` by short name (the drop-down of :func:`comparison_panel`).
 COMPARISONS = {
     "transistor": compare.compare_transistor,
@@ -79,17 +108,22 @@ COMPARISONS = {
 }
 
 
-def comparison_panel(which: str = "dpi_pulse", ax: Axes | None = None) -> dict[str, float]:
-    """Run one comparison of :mod:`dynapse_edu.spice.compare` with its defaults (ngspice, cached) and draw it.
+def comparison_panel(which: str = "dpi_pulse", axes: Sequence[Axes] | None = None) -> dict[str, float]:
+    """Run one comparison of :mod:`dynapse_edu.spice.compare` (ngspice, cached): both curves, and where they part.
 
-    Prints the comparison's report. Needs ngspice and PySpice.
+    Left: the circuit's and the model's curves (``Comparison.plot``). Right:
+    every metric's ratio model / ngspice as a bar, on a band of the
+    comparison's target (blue inside it, red outside; grey for metrics that
+    are shown but not scored), so the metric where the model fails stands
+    out. Prints the comparison's report, which says why they differ. Needs
+    ngspice and PySpice.
 
     Parameters
     ----------
     which : str
         A key of :data:`COMPARISONS`.
-    ax : Axes or None
-        Where to draw; None makes a new figure.
+    axes : two Axes or None
+        Where to draw (curves, ratios); None makes a new figure.
 
     Returns
     -------
@@ -104,10 +138,28 @@ def comparison_panel(which: str = "dpi_pulse", ax: Axes | None = None) -> dict[s
     if which not in COMPARISONS:
         raise ParameterError(f"which = {which!r}; allowed: {', '.join(COMPARISONS)}")
     result = COMPARISONS[which]()
-    (axis,) = panel_axes(ax, figsize=(6.5, 3.5))
-    result.plot(ax=axis)
+    curves, bars = panel_axes(axes, 2, figsize=(11.0, 3.8))
+    result.plot(ax=curves)
+    scored = result.ratios
+    unscored = {key: (m / s if s else float("inf")) for key, (s, m) in result.unscored.items()}
+    names = [*scored, *unscored]
+    values = [*scored.values(), *unscored.values()]
+    target = result.target
+    colours = ["0.6" if name in unscored else ("C0" if target is None or abs(r - 1) <= target else "C3")
+               for name, r in zip(names, values, strict=True)]
+    rows = np.arange(len(names))
+    bars.barh(rows, values, color=colours)
+    bars.axvline(1.0, color="k", linewidth=0.8)
+    if target is not None:
+        bars.axvspan(1 - target, 1 + target, color="C2", alpha=0.15, label=f"target: within {100 * target:.0f} %")
+        bars.legend(loc="best", fontsize="small")
+    bars.set_yticks(rows, names, fontsize="small")
+    bars.invert_yaxis()
+    bars.set_xlabel("model / ngspice")
+    verdict = "no target" if target is None else ("within target" if result.ok else "OUTSIDE target")
+    bars.set_title(f"worst deviation {100 * result.worst:.0f} % ({verdict})", fontsize=10)
     print(result.report())
-    return result.ratios
+    return scored
 
 
 def dpi_pulse_panel(
@@ -296,6 +348,7 @@ def wta_panel(
 
 
 __all__ = [
+    "device_table",
     "netlist_devices",
     "COMPARISONS",
     "comparison_panel",

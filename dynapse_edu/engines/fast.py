@@ -38,6 +38,18 @@ integrated again with them). Measured (details and timings in
   within 3.6 us (without shortening the steps: 0.95 ms);
 * h = 50 us costs about 50 % more.
 
+Where the fast engine stops
+---------------------------
+Where a time constant in play is shorter than the step (a membrane above its
+floor, :func:`~dynapse_edu.core.neuron.membrane_relaxation`; an adaptation or
+synapse current above its floor), a neuron's membrane sub-step is at most
+``kernels.FOLLOW`` (0.5) times it, so that RK4 follows it. Outside the domain of
+:mod:`dynapse_edu.engines.limits` (a membrane faster than 0.5 us, a neuron above
+2 kHz on average) the run is refused with an
+:class:`~dynapse_edu.engines.limits.IntegrationLimitError`, as by the reference
+integrator; never a silently different answer (``benchmarks/bias_space.py``
+compares the two over random corners of the bias space).
+
 Networks without recurrent connections are split into independent groups of
 neurons integrated in parallel threads (``threads``); the result is the same.
 
@@ -73,6 +85,7 @@ from ..core.params import Params
 from ..core.result import Record, Result, traces_from_states
 from ..errors import ParameterError
 from . import kernels
+from .limits import MIN_TAU_MEM, IntegrationLimitError, check_network, max_spikes, too_fast, too_stiff
 
 #: Default time step of the fast engine, s.
 DEFAULT_STEP = 100e-6
@@ -174,6 +187,8 @@ def run_fast(
     ------
     ParameterError
         For a duration, step or number of threads out of range.
+    IntegrationLimitError
+        (a ParameterError) For a setting outside the domain of :mod:`dynapse_edu.engines.limits`.
 
     Examples
     --------
@@ -192,6 +207,7 @@ def run_fast(
     duration = check_duration(duration)
     record = Record() if record is None else record
     h = grid_step(check_step(step), record.dt)
+    check_network(net, duration)
     table = net.table
     n = net.n
     rec = record.indices(n)
@@ -227,7 +243,7 @@ def run_fast(
         idx, mine, rec_local, ev_local = job
         sub = net if idx.size == n else _subnetwork(net, idx)
         out = np.zeros((samples.shape[0], N_STATE, mine.size))
-        result = _run_kernel(sub, h, n_steps, duration, sample_every, rec_local, out, ev_local)
+        result = _run_kernel(sub, h, n_steps, duration, sample_every, rec_local, out, ev_local, max_spikes(duration))
         return (idx, mine, out, *result)
 
     with first_call_notice():
@@ -236,10 +252,25 @@ def run_fast(
         else:  # the kernels release the GIL: one thread per group of neurons
             with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
                 outputs = list(pool.map(run_group, jobs))
-    spk_i = np.concatenate([idx[o_i] for idx, _, _, o_i, _, _, _ in outputs])
-    spk_t = np.concatenate([o_t for _, _, _, _, o_t, _, _ in outputs])
+    # a limit of engines.limits stopped the run: refuse, naming the first neuron (in time) that broke one
+    stops = [(o_stop[2], 0, idx[int(o_stop[0])], o_stop[1]) for idx, *_, o_stop, _ in outputs if o_stop[0] >= 0]
+    stops += [(o_g[2], 1, idx[int(o_g[1])], o_g[3]) for idx, *_, o_g in outputs if o_g[1] >= 0]
+    if stops:
+        t_stop, kind, i_stop, value = min(stops)
+        if kind == 0:
+            raise too_fast(net, np.array([i_stop]), int(value), t_stop, max_spikes(duration))
+        if value < 0:
+            raise IntegrationLimitError(
+                f"the fast engine could not follow neuron {int(net.neuron_ids[i_stop])} at t = {t_stop * 1e3:.4g} ms "
+                f"(its membrane sub-steps made no progress in {4 * h / kernels.MIN_SUBSTEP:.0f} rounds of one step): "
+                f"a setting outside the domain it is checked in (benchmarks/README.md); try method='reference'",
+                (), [int(net.neuron_ids[i_stop])],
+            )
+        raise too_stiff(net, np.array([i_stop]), value, t_stop)
+    spk_i = np.concatenate([idx[o_i] for idx, _, _, o_i, *_ in outputs])
+    spk_t = np.concatenate([o_t for _, _, _, _, o_t, *_ in outputs])
     es_t, es_y = np.zeros(0), np.zeros((0, N_STATE))
-    for _, mine, out, _, _, o_es_t, o_es_y in outputs:
+    for _, mine, out, _, _, o_es_t, o_es_y, *_ in outputs:
         samples[:, :, mine] = out
         if o_es_t.size:
             es_t, es_y = o_es_t, o_es_y
@@ -316,8 +347,8 @@ def _subnetwork(net: Network, idx: np.ndarray) -> Network:
 
 def _run_kernel(
     net: Network, h: float, n_steps: int, duration: float, sample_every: int, rec: np.ndarray,
-    samples: np.ndarray, event_neuron: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    samples: np.ndarray, event_neuron: int, spike_limit: int,
+) -> tuple[np.ndarray, ...]:
     """Integrate one network from rest with :func:`dynapse_edu.engines.kernels.run_kernel`."""
     table = net.table
     state = rest_state(table)
@@ -329,7 +360,7 @@ def _run_kernel(
         np.ascontiguousarray(net.input_sources, dtype=np.int64), np.ascontiguousarray(net.input_times, dtype=float),
         ext.ptr.astype(np.int64), ext.post, ext.synapse, np.ascontiguousarray(ext_jump),
         recur.ptr.astype(np.int64), recur.post, recur.synapse, np.ascontiguousarray(rec_jump),
-        sample_every, np.asarray(rec, dtype=np.int64), samples, event_neuron,
+        sample_every, np.asarray(rec, dtype=np.int64), samples, event_neuron, spike_limit, MIN_TAU_MEM,
     )
 
 

@@ -47,7 +47,12 @@ spikes and of the end of its refractory period:
   than that; each neuron keeps its step length from one grid step to the next
   and doubles it after each accepted sub-step, up to ``h`` (where a strong
   input makes the membrane leave its
-  exponential rise within microseconds). In ``u`` the exponential growth of a DPI from rest
+  exponential rise within microseconds). A step is also at most
+  ``FOLLOW`` (0.5) times the shortest time constant in play (``follow_limit``: the
+  membrane's relaxation time while it is above its floor, each adaptation or synapse
+  current's tau while it is above its floor), so that RK4 follows time constants shorter
+  than ``h``; the domain and the refusals outside it are :mod:`dynapse_edu.engines.limits`'s.
+  In ``u`` the exponential growth of a DPI from rest
   (``I_mem`` well below ``I_g``: ``I_mem ~ e^{lambda t}``, lambda up to
   1/(16 us) under strong input) is a straight line, which the step follows
   without error; that is why a 50 us step gives spike times within about
@@ -113,7 +118,7 @@ PHYSICS: tuple[tuple[types.ModuleType, tuple[str, ...]], ...] = (
         neuron,
         (
             "floor", "hold_at_floor", "positive_feedback", "nmda_gate", "soma_input", "leak_sum",
-            "membrane_derivative", "membrane_rate", "spike_reset",
+            "membrane_derivative", "membrane_rate", "spike_reset", "membrane_relaxation",
         ),
     ),
 )
@@ -199,6 +204,13 @@ DU_MAX = 2.0
 MIN_SUBSTEP = 1e-8
 #: Most passes over the targets of one step's recurrent spikes (each pass takes in the spikes of the last).
 MAX_REDO = 100
+#: A membrane sub-step is at most FOLLOW times the shortest time constant in play (:func:`follow_limit`):
+#: the membrane's effective one while it is above its floor, and that of each adaptation or synapse
+#: current above its floor. RK4 follows a relaxation of time constant tau for steps up to about tau
+#: (unstable beyond 2.8 tau); where every time constant is longer than h / FOLLOW (the defaults: 3.5 ms
+#: and more) nothing changes. This is what lets the fast engine follow the whole domain of
+#: :mod:`dynapse_edu.engines.limits` (benchmarks/bias_space.py).
+FOLLOW = 0.5
 
 #: Every per-neuron array the kernel reads (rows of :class:`~dynapse_edu.core.dynamics.NeuronTable`).
 TABLE_FIELDS: tuple[str, ...] = SOMA_FIELDS + ("I_th", "I_reset", "t_ref", "tau_ahp", "jump_ahp", "tau_syn")
@@ -237,6 +249,7 @@ _scalar_np = types.ModuleType("dynapse_edu.engines.kernels.scalar_numpy")
 _scalar_np.asarray = _asarray
 _scalar_np.maximum = _maximum
 _scalar_np.where = _where
+_scalar_np.inf = math.inf
 
 
 def _compile_physics() -> dict[str, Any]:
@@ -269,6 +282,7 @@ _floor = COMPILED["floor"]
 _hold_at_floor = COMPILED["hold_at_floor"]
 _spike_reset = COMPILED["spike_reset"]
 _decay_exact = COMPILED["dpi_decay_exact"]
+_relaxation = COMPILED["membrane_relaxation"]
 #: dI_mem/dt of one neuron from floats, in A/s: :func:`dynapse_edu.core.neuron.membrane_rate`, compiled.
 membrane_rate = COMPILED["membrane_rate"]
 
@@ -423,6 +437,37 @@ def _free_steps4(
     ym = (e0[0], e1[0], e2[0], e3[0])
     y1 = (e0[1], e1[1], e2[1], e3[1])
     return s, membrane_step4_from(u0, k1, s, ym, y1, p, log_I0), y1, k1
+
+
+@_jit
+def follow_limit(u: float, y: Any, taus: Any, p: Any, log_I0: float) -> float:
+    """The longest membrane sub-step that follows every time constant in play, s (:data:`FOLLOW` x the shortest).
+
+    ``u`` = ln I_mem, ``y`` = (ahp, 4 synapses) in A, ``taus`` their time constants in s, ``p`` the
+    soma parameters, ``log_I0`` = ln I0. The membrane counts with its relaxation time
+    (:func:`~dynapse_edu.core.neuron.membrane_relaxation`, compiled) while it is above its floor;
+    each adaptation or synapse current above its floor with its own tau. Infinity when nothing is in play.
+    """
+    limit = _relaxation(math.exp(u), y[0], y[3], p) if u > log_I0 else math.inf
+    for k in range(5):
+        if y[k] > p.I0 and taus[k] < limit:
+            limit = taus[k]
+    return FOLLOW * limit
+
+
+@_jit
+def _too_stiff(guard: np.ndarray, i: int, t: float, u: float, y: Any, p: Any, log_I0: float) -> None:
+    """Mark neuron ``i`` in ``guard`` if its membrane, above its floor, relaxes faster than ``guard[0]`` s.
+
+    ``guard`` = (limit, neuron, time, relaxation): the first neuron found is kept (neuron -1: none);
+    relaxation -1 marks a neuron whose sub-steps made no progress (``_step_neurons`` gave up after
+    4 h / MIN_SUBSTEP rounds in one step).
+    Checked where both integrators check it: right after input spikes and after an output spike.
+    """
+    if u > log_I0 and guard[1] < 0.0:
+        r = _relaxation(math.exp(u), y[0], y[3], p)
+        if r < guard[0]:
+            guard[1], guard[2], guard[3] = i, t, r
 
 
 @_jit
@@ -615,7 +660,7 @@ def _step_neurons(
     references to every array passed to a function it does not inline,
     an atomic operation each, which would cost more than the arithmetic.)
     """
-    t_now, e_now, t_end, s_try, is_whole, active, ready, after, lag = work
+    t_now, e_now, t_end, s_try, is_whole, active, ready, after, lag, guard, fastest = work
     whole_step = abs((t1 - t0) - h) <= 1e-9 * h
     # the neurons to integrate: all but those refractory all step long without input, whose currents
     # decay later, in one go (written without branches: which neurons are refractory is unpredictable)
@@ -631,7 +676,13 @@ def _step_neurons(
             _settle(state, i, lag, taus, h, tab.I0[i])
         t_now[i] = t0
         e_now[i] = head[i]
+    rounds = 0
+    max_rounds = int(4.0 * h / MIN_SUBSTEP) + 1000  # every neuron at MIN_SUBSTEP, with halvings
     while n_active > 0:
+        rounds += 1
+        if rounds > max_rounds and guard[1] < 0.0:  # no progress (a state the sub-steps cannot follow): stop
+            guard[1], guard[2], guard[3] = active[0], t_now[active[0]], -1.0
+            break
         # room for one spike per neuron and round, and for the event samples of the recorded neuron
         spk_i = _grow(spk_i, counts[0] + n_active)
         spk_t = _grow(spk_t, counts[0] + n_active)
@@ -669,6 +720,7 @@ def _step_neurons(
                             j3 += ev_jump[e]
                         e = ev_next[e]
                     y = (y[0], j0, j1, j2, j3)
+                    _too_stiff(guard, i, t, u_mem[i], y, soma(tab, i), logs[1, i])
                     if logged:
                         _log(log_t, log_y, counts, t, math.exp(u_mem[i]), y)
                 if t >= t1:
@@ -684,6 +736,15 @@ def _step_neurons(
                     y = _scaled(y, _row(full, i) if whole else _factors(s, _row(taus, i), y, I0), I0)
                     t = tb
                     continue
+                # a time constant in play shorter than the step: follow it (first a cheap test whether one
+                # could be: the shortest tau of the neuron, and the membrane's relaxation without its factor >= 1)
+                c_i = caps[i]
+                if fastest[i] < c_i or FOLLOW * tab.tau_mem[i] * tab.I_tau_mem[i] < c_i * (
+                    tab.I_tau_mem[i] + y[0] + y[3]
+                ):
+                    lim = follow_limit(u_mem[i], y, _row(taus, i), soma(tab, i), logs[1, i])
+                    if c_i > lim:
+                        caps[i] = max(lim, MIN_SUBSTEP)
                 if s > caps[i] * (1.0 + 1e-9):  # (a whole step may exceed h by rounding)
                     tb = t + caps[i]
                     whole = False
@@ -751,6 +812,7 @@ def _step_neurons(
                 I_mem, I_ahp = _spike_reset(y[0], tab.I_reset[i], p.I0, tab.jump_ahp[i])
                 u_mem[i] = math.log(I_mem)
                 y = (I_ahp, y[1], y[2], y[3], y[4])
+                _too_stiff(guard, i, t, u_mem[i], y, p, logs[1, i])
                 refr_until[i] = t + tab.t_ref[i]
                 caps[i] = h
                 spk_i[counts[0]] = i
@@ -863,6 +925,8 @@ def run_kernel(
     record: np.ndarray,
     samples: np.ndarray,
     event_neuron: int,
+    max_spikes: int,
+    min_relaxation: float,
 ) -> tuple:
     """Integrate ``state`` (6, N) in place from 0 to ``duration``.
 
@@ -873,8 +937,14 @@ def run_kernel(
     If ``event_neuron`` >= 0, that neuron is also sampled just before and
     after each of its input and output spikes.
 
+    The limits of :mod:`dynapse_edu.engines.limits` stop the run at the end of a step (the caller
+    refuses the setting): a neuron that fires more than ``max_spikes`` spikes, or whose membrane,
+    right after an input or output spike, relaxes faster than ``min_relaxation`` s.
+
     Returns spike neuron indices, spike times (each neuron's in time order), event-sample
-    times and event-sample states (k, 6).
+    times, event-sample states (k, 6), ``stop`` = (neuron, its spike count, time of its
+    last spike) and ``guard`` = (min_relaxation, neuron, time, relaxation); neuron -1 in each
+    when the run went to its end.
     """
     n = state.shape[1]
     # per-neuron constants: time constants, decay factors of a whole and a half step
@@ -888,6 +958,9 @@ def run_kernel(
         for k in range(5):
             full[i, k] = math.exp(-h / taus[i, k])
             half[i, k] = math.exp(-0.5 * h / taus[i, k])
+    fastest = np.empty(n)  # FOLLOW x the shortest adaptation or synapse time constant of each neuron
+    for i in range(n):
+        fastest[i] = FOLLOW * min(taus[i, 0], taus[i, 1], taus[i, 2], taus[i, 3], taus[i, 4])
     refr_until = np.full(n, -np.inf)
     caps = np.full(n, h)  # per neuron, the longest membrane sub-step to try next (h, or less where u changes fast)
     u_mem = np.empty(n)  # the membrane in the log domain, ln I_mem
@@ -925,6 +998,7 @@ def run_kernel(
     work = (  # per-neuron scratch of _step_neurons
         np.empty(n), np.empty(n, np.int64), np.empty(n), np.empty(n), np.zeros(n, np.bool_),
         np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64), lag,
+        np.array([min_relaxation, -1.0, 0.0, 0.0]), fastest,
     )
 
     n_rec = record.shape[0]
@@ -934,6 +1008,8 @@ def run_kernel(
                 samples[0, row, r] = state[row, record[r]]
     k_in = 0
     n_in = in_t.shape[0]
+    fired = np.zeros(n, np.int64)  # spikes per neuron so far (the limit max_spikes)
+    stop = np.array([-1.0, 0.0, 0.0])
     for step in range(n_steps):
         t0 = step * h
         t1 = min((step + 1) * h, duration)
@@ -1016,6 +1092,13 @@ def run_kernel(
             used_i, used_t = now_i, now_t
         for q in range(n_touched):
             head[touched[q]] = -1
+        for q in range(first_spike, counts[0]):
+            j = spk_i[q]
+            fired[j] += 1
+            if fired[j] > max_spikes and stop[0] < 0:
+                stop[0], stop[1], stop[2] = j, fired[j], spk_t[q]
+        if stop[0] >= 0 or work[9][1] >= 0:
+            break
         if sample_every > 0 and (step + 1) % sample_every == 0:
             row_s = (step + 1) // sample_every
             if row_s < samples.shape[0]:
@@ -1031,7 +1114,7 @@ def run_kernel(
         state[0, i] = math.exp(u_mem[i])
         if lag[i] > 0:
             _settle(state, i, lag, taus, h, tab.I0[i])
-    return spk_i[: counts[0]], spk_t[: counts[0]], log_t[: counts[1]], log_y[: counts[1]]
+    return spk_i[: counts[0]], spk_t[: counts[0]], log_t[: counts[1]], log_y[: counts[1]], stop, work[9]
 
 
 def as_table(table: Any) -> Table:
@@ -1041,5 +1124,6 @@ def as_table(table: Any) -> Table:
 
 __all__ = [
     "HAVE_NUMBA", "PHYSICS", "INLINE", "COMPILED", "PHYSICS_HASH", "physics_hash", "SOMA_FIELDS", "Soma", "Table",
-    "membrane_rate", "log_rate", "membrane_step", "advance", "crossing", "run_kernel", "as_table",
+    "membrane_rate", "log_rate", "membrane_step", "advance", "crossing", "run_kernel", "as_table", "follow_limit",
+    "FOLLOW",
 ]

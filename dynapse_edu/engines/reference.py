@@ -18,9 +18,24 @@ times are located by solve_ivp's root finder on the dense output (to about
 machine precision of the step's interpolant). Where a current meets its
 floor the derivative switches off (a kink), and the step that crosses it is
 accurate only to about 1 % of I0 (10 fA measured on a synapse kernel); away
-from the floor the error stays within the tolerances. The solver is RK45 (the
-equations are not stiff at these tolerances: the fastest time constant, the
-spike upswing, is resolved by step-size control).
+from the floor the error stays within the tolerances. The floor is held in the
+state itself: at the end of every segment each current is raised to I0 if the
+solver left it below (:func:`~dynapse_edu.core.neuron.floor`), so that a jump
+after a decay to the floor starts from I0, as the closed form
+``max((I0 + J) e^{-t/tau}, I0)``. The solver is RK45 (at the default biases
+the equations are not stiff at these tolerances: the fastest time constant, the
+spike upswing, is resolved by step-size control); a segment in which a membrane
+could relax faster than :data:`STIFF_TAU` (20 us, strong leak, adaptation or
+shunting) is integrated with the implicit :data:`STIFF_METHOD` (Radau).
+
+Where the reference integrator stops
+------------------------------------
+The same as the fast engine's (:mod:`dynapse_edu.engines.limits`): a membrane
+time constant below 0.5 us is refused before integrating; a membrane that
+relaxes faster than that right after an input or output spike, or a neuron that
+fires more than 2 kHz on average over the run, stops the run with an
+:class:`~dynapse_edu.engines.limits.IntegrationLimitError` naming the neurons and
+the parameters.
 
 Step order at a time when several things happen: the state just before is
 recorded, input spikes are delivered (and any output spike at the same time
@@ -33,11 +48,19 @@ from __future__ import annotations
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from ..core.dynamics import MEM, N_STATE, deliver_spikes, derivatives, reset, rest_state
+from ..core.dynamics import AHP, MEM, N_STATE, deliver_spikes, derivatives, reset, rest_state
 from ..core.network import Network
+from ..core.neuron import floor, membrane_relaxation
 from ..core.result import Record, Result, traces_from_states
+from .limits import SHUNT, RateGuard, check_network, check_relaxation
 
 RTOL = 1e-6
+#: A segment in which a membrane could relax faster than this, s (:func:`~dynapse_edu.core.neuron.membrane_relaxation`
+#: at the threshold, its fastest), is stiff for RK45: it is integrated with :data:`STIFF_METHOD` instead.
+STIFF_TAU = 20e-6
+#: The solver of stiff segments (implicit Runge-Kutta of order 5: L-stable, and it steps over the floor's kink
+#: where LSODA stalled, benchmarks/bias_space.py).
+STIFF_METHOD = "Radau"
 ATOL_PER_I0 = 1e-3
 
 
@@ -76,6 +99,8 @@ def run_reference(net: Network, duration: float, record: Record | None = None) -
     array([  1.,   1., 801.])
     """
     record = Record() if record is None else record
+    check_network(net, duration)
+    guard = RateGuard(net, duration)
     table = net.table
     n = net.n
     rec = record.indices(n)
@@ -113,6 +138,7 @@ def run_reference(net: Network, duration: float, record: Record | None = None) -
                     state, table, net.external.synapse[entries], net.external.post[entries],
                     net.external.weight[entries],
                 )
+                check_relaxation(net, state, np.unique(net.external.post[entries]), t)
                 if record.at_spikes:
                     keep(np.array([t]), state[:, :, None])
             k_in += 1
@@ -135,12 +161,12 @@ def run_reference(net: Network, duration: float, record: Record | None = None) -
         sol = _segment(state, table, refractory, t, t_next, samples)
         n_samples = min(len(sol.t), len(samples))
         if n_samples:
-            keep(sol.t[:n_samples], sol.y[:, :n_samples].reshape(N_STATE, n, -1))
+            keep(sol.t[:n_samples], floor(sol.y[:, :n_samples].reshape(N_STATE, n, -1), table.I0[:, None]))
         g += n_samples
 
         if sol.status == 1:  # a neuron reached threshold
             t = float(sol.t_events[0][0])
-            state = sol.y_events[0][0].reshape(N_STATE, n).copy()
+            state = floor(sol.y_events[0][0].reshape(N_STATE, n), table.I0)  # the floor held in the state
             active = ~refractory
             over = state[MEM] - table.I_th
             spiking = np.flatnonzero(active & (over >= -1e-9 * table.I_th))
@@ -152,17 +178,20 @@ def run_reference(net: Network, duration: float, record: Record | None = None) -
             refractory_until[spiking] = t + table.t_ref[spiking]
             for i in spiking:
                 spike_times[i].append(t)
+            guard.add(spiking, t)
+            check_relaxation(net, state, spiking, t)
             entries = net.recurrent.entries(spiking)
             if entries.size:
                 deliver_spikes(
                     state, table, net.recurrent.synapse[entries], net.recurrent.post[entries],
                     net.recurrent.weight[entries],
                 )
+                check_relaxation(net, state, np.unique(net.recurrent.post[entries]), t)
             if record.at_spikes:
                 keep(np.array([t]), state[:, :, None])
         else:
             t = t_next
-            state = sol.y[:, -1].reshape(N_STATE, n).copy()
+            state = floor(sol.y[:, -1].reshape(N_STATE, n), table.I0)  # the floor held in the state
 
     if rows_t:
         t_all = np.concatenate(rows_t)
@@ -204,10 +233,14 @@ def _segment(state: np.ndarray, table, refractory: np.ndarray, t0: float, t1: fl
     threshold.direction = 1.0
 
     t_eval = samples if samples.size and samples[-1] == t1 else np.append(samples, t1)
-    sol = solve_ivp(rhs, (t0, t1), state.ravel(), method="RK45", t_eval=t_eval, events=threshold, rtol=RTOL, atol=atol)
+    # stiff if a membrane could relax faster than STIFF_TAU in this segment: at its fastest, up at threshold
+    relax = membrane_relaxation(table.I_th, state[AHP], state[SHUNT], table)
+    stiff = bool(np.any(relax[active] < STIFF_TAU))
+    method = STIFF_METHOD if stiff else "RK45"
+    sol = solve_ivp(rhs, (t0, t1), state.ravel(), method=method, t_eval=t_eval, events=threshold, rtol=RTOL, atol=atol)
     if not sol.success:
         raise RuntimeError(f"solve_ivp failed between t = {t0:g} s and {t1:g} s: {sol.message}")
     return sol
 
 
-__all__ = ["run_reference", "RTOL", "ATOL_PER_I0"]
+__all__ = ["run_reference", "RTOL", "ATOL_PER_I0", "STIFF_TAU", "STIFF_METHOD"]

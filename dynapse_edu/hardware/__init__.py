@@ -8,7 +8,9 @@
 * :mod:`~dynapse_edu.hardware.inputs`: input spike generators, with the FPGA's limits;
 * :mod:`~dynapse_edu.hardware.mismatch`: seeded device mismatch;
 * :mod:`~dynapse_edu.hardware.config`: configurations saved as JSON (``save_config(board, path)``,
-  ``load_config(path)``).
+  ``load_config(path)``), checked against a JSON schema on loading;
+* :mod:`~dynapse_edu.hardware.validate`: the checks every argument passes at the door (numbers,
+  names, seeds, flags), with errors that name the value, the range and the caller.
 
 Hardware imports the core and the engines, never plotting, widgets or ngspice.
 """

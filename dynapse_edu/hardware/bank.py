@@ -47,6 +47,7 @@ from ..errors import HardwareLimitError, ParameterError
 from .biasgen import (
     BIAS_NAMES,
     BIASES,
+    COARSE_MAX,
     EXTRA_BIASES,
     LEAKS,
     BiasSetting,
@@ -60,6 +61,7 @@ from .biasgen import (
 )
 from .mismatch import apply_factors
 from .routing import CHIPS_PER_BOARD, CORES_PER_CHIP
+from .validate import is_number
 
 
 class BiasReport(NamedTuple):
@@ -254,7 +256,8 @@ class BiasBank:
         name : str
             Bias name, any case.
         current : float
-            Wanted effective current in A, at least the leakage I0 (the generator supplies ``current - I0``).
+            Wanted effective current in A, in [I0, I0 + 24 uA] (the generator supplies ``current - I0``,
+            at most the top of coarse range 7, :data:`~dynapse_edu.hardware.biasgen.COARSE_MAX`).
 
         Returns
         -------
@@ -265,7 +268,8 @@ class BiasBank:
         Raises
         ------
         HardwareLimitError
-            For an unknown name or a current below I0; the bank is unchanged.
+            For an unknown name, or a current that is not a number in that range (below I0,
+            above the generator's largest output, inf, NaN: refused, never clipped); the bank is unchanged.
 
         Examples
         --------
@@ -276,11 +280,19 @@ class BiasBank:
         """
         key = check_bias_name(name)
         I0 = self._params.I0
-        if not (isinstance(current, (int, float, np.floating)) and current >= I0):
+        top = I0 + COARSE_MAX[-1]
+        if not is_number(current) or not I0 <= float(current) <= top:  # type: ignore[arg-type]
+            why = "is not a number"
+            if is_number(current) and float(current) < I0:  # type: ignore[arg-type]
+                why = "is below the leakage floor I0"
+            elif is_number(current):
+                why = "is outside what the bias generator can give"
             raise HardwareLimitError(
-                f"bias {key}: an effective current of {current!r} A is below the leakage floor I0 = {I0!r} A"
+                f"bias {key} of core {self.core} of chip {self.chip}: effective current = {current!r} A {why}; "
+                f"allowed range [I0, I0 + {COARSE_MAX[-1]:g}] = [{I0:g}, {top:g}] A (the leakage floor I0 "
+                "plus the generator's coarse 0..7 / fine 0..255; never clipped)"
             )
-        setting = nearest_bias(float(current) - I0)
+        setting = nearest_bias(float(current) - I0)  # type: ignore[arg-type]
         self.set_bias(key, setting.coarse, setting.fine)
         return setting
 

@@ -50,11 +50,12 @@ from ..core.network import Network, Projection, check_duration
 from ..core.params import Params, ParamsLike, resolve
 from ..core.result import Record, Result
 from ..core.synapse import SYNAPSE_TYPES, synapse_index
+from ..engines.limits import IntegrationLimitError
 from ..engines.registry import simulate
 from ..errors import HardwareLimitError, ParameterError
 from .bank import BiasBank, BiasList
 from .bank import BiasReport as BiasReport  # moved to bank; still importable from here
-from .biasgen import BiasSetting
+from .biasgen import BIASES, BiasSetting
 from .inputs import SpikeSource
 from .mismatch import Mismatch
 from .routing import (
@@ -67,6 +68,7 @@ from .routing import (
     check_ids,
     describe,
 )
+from .validate import flag, is_number
 
 #: Largest weight accepted outside hardware mode (a guard against slips).
 MAX_WEIGHT = 1000.0
@@ -155,7 +157,14 @@ class Population:
         return iter(self.ids.tolist())
 
     def __getitem__(self, key: int | slice | Sequence[int]) -> Population:
-        ids = self.ids[key]
+        try:
+            ids = self.ids[key]
+        except (IndexError, TypeError, ValueError):
+            n = len(self)
+            allowed = f"-{n}..{n - 1}" if n else "none (the population is empty)"
+            raise ParameterError(
+                f"{self!r}[{key!r}]: no such neuron; allowed indices {allowed}, or a slice or a list of them"
+            ) from None
         return Population(self.chip, self.core, np.atleast_1d(ids), self.chip_id)
 
     def __repr__(self) -> str:
@@ -195,6 +204,16 @@ def _is_int(value: object) -> bool:
     return not isinstance(value, bool) and isinstance(value, (int, np.integer))
 
 
+def biases_of(parameters: Sequence[str]) -> str:
+    """The chip biases that set the model ``parameters``, as a clause for an error message ('' if none).
+
+    >>> biases_of(["t_ref", "I_const"])
+    ' (chip biases: IF_RFR_N, IF_DC_P)'
+    """
+    names = [name for p in parameters for name, info in BIASES.items() if info.parameter == p]
+    return f" (chip biases: {', '.join(dict.fromkeys(names))})" if names else ""
+
+
 class Board:
     """A Dynap-SE1 board: ``n_chips`` chips of 4 cores x 256 neurons.
 
@@ -219,7 +238,7 @@ class Board:
     HardwareLimitError
         If ``n_chips`` is not 1..4.
     ParameterError
-        If ``params`` or ``mismatch`` is not valid.
+        If ``params`` or ``mismatch`` is not valid, or ``hardware`` / ``monitor`` is not a bool.
 
     Examples
     --------
@@ -241,8 +260,8 @@ class Board:
         if mismatch is not None and not isinstance(mismatch, Mismatch):
             raise ParameterError(f"mismatch must be a dynapse_edu.hardware.mismatch.Mismatch or None, got {mismatch!r}")
         self.n_chips = int(n_chips)
-        self.hardware = bool(hardware)
-        self.monitor = bool(monitor)
+        self.hardware = flag(hardware, "hardware", where=type(self).__name__)
+        self.monitor = flag(monitor, "monitor", where=type(self).__name__)
         self.mismatch = mismatch
         base = resolve(params)
         #: one bias bank per core, core index = chip * 4 + core
@@ -371,8 +390,9 @@ class Board:
         >>> board.tau2_ids.tolist()
         [1, 2]
         """
+        on = flag(on, "on", where="use_tau2")
         ids = self._own_ids(neurons)
-        self._tau2[ids] = bool(on)
+        self._tau2[ids] = on
 
     @property
     def tau2_ids(self) -> np.ndarray:
@@ -382,7 +402,7 @@ class Board:
     def _own_ids(self, neurons: Population | Sequence[int] | np.ndarray) -> np.ndarray:
         if isinstance(neurons, Population):
             if neurons.chip is not self:
-                raise ParameterError("this Population was allocated on another board or chip")
+                raise ParameterError(f"{neurons!r} was allocated on another board or chip, not on this one")
             return neurons.ids
         ids = check_ids(list(neurons), self.n_chips)
         missing = ids[~self._allocated[ids]]
@@ -493,7 +513,8 @@ class Board:
         name : str
             Bias name, any case.
         current : float
-            Wanted effective current in A, at least the leakage I0.
+            Wanted effective current in A, in [I0, I0 + 24 uA]: the leakage I0 plus what the
+            generator can give.
         chip : int
             0..n_chips-1.
 
@@ -506,7 +527,8 @@ class Board:
         Raises
         ------
         HardwareLimitError
-            For an unknown core, chip or bias, or a current below I0.
+            For an unknown core, chip or bias, or a current outside that range (inf, NaN, 1 mA:
+            refused, never clipped); the board is unchanged.
 
         Examples
         --------
@@ -953,6 +975,19 @@ Connection(pre=('neuron', 1), post=257, synapse='AMPA', weight=3.0)]
             out.append(cache[k, leak])
         return out
 
+    def _recorded_ids(self, neurons: Population | Sequence[int]) -> np.ndarray:
+        """The global ids ``run(neurons=...)`` asks for: a Population of this board or a list of ints."""
+        if isinstance(neurons, Population):
+            if neurons.chip is not self:
+                raise ParameterError(f"run: neurons = {neurons!r} was allocated on another board or chip")
+            return neurons.ids
+        if isinstance(neurons, (str, bytes)) or not isinstance(neurons, (Sequence, np.ndarray)):
+            raise ParameterError(f"run: neurons = {neurons!r:.100} must be a Population or a list of global ids")
+        ids = np.asarray(list(neurons))
+        if ids.size and ids.dtype.kind not in "iu":
+            raise ParameterError(f"run: neurons = {neurons!r:.100} must be integer global ids")
+        return ids.astype(np.int64)
+
     def build(self, duration: float) -> Network:
         """Compile the allocated neurons, their parameters, wiring and input spikes into a Network.
 
@@ -1036,7 +1071,8 @@ Connection(pre=('neuron', 1), post=257, synapse='AMPA', weight=3.0)]
         Raises
         ------
         ParameterError
-            For a bad duration, method or neuron list, or no neuron allocated.
+            For a bad duration, dt, method or neuron list (ids not allocated, a Population
+            of another board), or no neuron allocated. Nothing about the board changes.
 
         Examples
         --------
@@ -1047,17 +1083,29 @@ Connection(pre=('neuron', 1), post=257, synapse='AMPA', weight=3.0)]
         >>> board.run(0.05, dt=None).spike_count.tolist()
         [2]
         """
+        if not is_number(duration):
+            raise ParameterError(f"run: duration = {duration!r} must be a number of seconds")
+        if dt is not None and not is_number(dt):
+            raise ParameterError(f"run: dt = {dt!r} must be a number of seconds (the sampling interval) or None")
+        if not isinstance(method, str):
+            raise ParameterError(f"run: method = {method!r} must be the name of an integrator (a str)")
+        at_spikes = flag(at_spikes, "at_spikes", where="run")
+        wanted = None if neurons is None else self._recorded_ids(neurons)
         net = self.build(duration)
         rec = None
-        if neurons is not None:
-            wanted = np.asarray(neurons.ids if isinstance(neurons, Population) else list(neurons), dtype=np.int64)
+        if wanted is not None:
             missing = np.setdiff1d(wanted, net.neuron_ids)
             if missing.size:
                 raise ParameterError(
                     f"neurons {missing.tolist()} are not allocated; allocated: {net.neuron_ids.tolist()[:10]}..."
                 )
             rec = np.searchsorted(net.neuron_ids, wanted)
-        return simulate(net, duration, method, Record(dt=dt, neurons=rec, at_spikes=at_spikes))
+        try:
+            return simulate(net, duration, method, Record(dt=dt, neurons=rec, at_spikes=at_spikes))
+        except IntegrationLimitError as err:  # the engines name parameters; the chip's user sets biases
+            raise IntegrationLimitError(
+                f"{err}{biases_of(err.parameters)}", err.parameters, err.neurons
+            ) from None
 
 
 __all__ = [

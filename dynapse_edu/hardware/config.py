@@ -3,7 +3,10 @@
 A file holds everything needed to rebuild the same network: the board's size
 and mode, the mismatch seed, every core's parameters and bias settings, the
 allocated neurons and their leak choice, the input generators and every
-connection, with a ``version`` field (:data:`CONFIG_VERSION`). Loading goes
+connection, with a ``version`` field (:data:`CONFIG_VERSION`). Loading first
+checks the file against a JSON schema (:data:`SCHEMA`, with ``jsonschema``):
+every key known (a misspelt key is refused with its path, never ignored),
+every value of its type (booleans are booleans), the version supported. Then it goes
 through the same checks as building by hand (the board's public methods
 :meth:`~dynapse_edu.hardware.board.Board.allocate`,
 :meth:`~dynapse_edu.hardware.board.Board.connect_pairs`,
@@ -37,6 +40,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import numpy as np
 
 from ..core.params import FIELD_NAMES, Params
@@ -45,7 +49,7 @@ from ..errors import DynapseError, HardwareLimitError, ParameterError
 from .board import PRE_KINDS, Board
 from .chip import Chip
 from .inputs import source_from_config
-from .mismatch import Mismatch
+from .mismatch import DISTRIBUTIONS, Mismatch
 from .routing import CORES_PER_CHIP
 
 #: Version of the file format written by :func:`board_to_dict`.
@@ -122,6 +126,141 @@ def board_to_dict(board: Board) -> dict[str, Any]:
     }
 
 
+_INT = {"type": "integer"}
+_INTS = {"type": "array", "items": _INT}
+_NUMBER = {"type": "number"}
+_SEED = {"type": ["integer", "null"], "minimum": 0}
+
+
+def _closed(properties: dict[str, Any], required: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """An object schema with exactly these keys (all required unless ``required`` says otherwise)."""
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties if required is None else required),
+        "additionalProperties": False,
+    }
+
+
+#: The arguments each input generator takes in a file (:meth:`~dynapse_edu.hardware.inputs.SpikeSource.to_config`).
+_INPUT_ARGUMENTS: dict[str, dict[str, Any]] = {
+    "RegularGenerator": {"n": _INT, "rate": _NUMBER, "start": _NUMBER, "fpga": {"type": "boolean"}, "isi_base": _INT},
+    "PoissonGenerator": {"n": _INT, "rate": _NUMBER, "seed": _SEED, "fpga": {"type": "boolean"}, "isi_base": _INT},
+    "CosineRateGenerator": {"n": _INT, "mean_rate": _NUMBER, "depth": _NUMBER, "frequency": _NUMBER,
+                            "phase": _NUMBER, "seed": _SEED},
+    "SpikeGenerator": {"indices": _INTS, "times": {"type": "array", "items": _NUMBER}, "n": _INT},
+}
+
+#: The JSON schema (draft 2020-12) of a configuration file of :data:`CONFIG_VERSION`: every key, its type
+#: and nothing else. The hardware's rules (ranges, CAM, SRAM, aliasing, bias settings) are checked after
+#: it, by the board's own methods; a bias name or a synapse type is checked there too, with the list of
+#: allowed names.
+SCHEMA: dict[str, Any] = _closed({
+    "format": {"const": FORMAT},
+    "version": _INT,
+    "kind": {"enum": list(KINDS)},
+    "n_chips": _INT,
+    "hardware": {"type": "boolean"},
+    "monitor": {"type": "boolean"},
+    "mismatch": {"oneOf": [
+        {"type": "null"},
+        _closed({"spread": _NUMBER, "distribution": {"enum": list(DISTRIBUTIONS)}, "seed": {**_INT, "minimum": 0}}),
+    ]},
+    "cores": {"type": "array", "items": _closed({
+        "chip": _INT,
+        "core": _INT,
+        "params": {"type": "object", "propertyNames": {"enum": list(FIELD_NAMES)}, "additionalProperties": _NUMBER},
+        "biases": {"type": "object", "additionalProperties": {"type": "array", "items": _INT,
+                                                              "minItems": 2, "maxItems": 2}},
+    })},
+    "neurons": _closed({"allocated": _INTS, "tau2": _INTS}),
+    "inputs": {"type": "array", "items": {
+        "type": "object",
+        "required": ["type"],
+        "properties": {"type": {"type": "string"}},
+        "allOf": [
+            {"if": {"properties": {"type": {"const": name}}},
+             "then": {"properties": {"type": {"const": name}, **args}, "additionalProperties": False}}
+            for name, args in _INPUT_ARGUMENTS.items()
+        ],
+    }},
+    "connections": {"type": "array", "items": _closed({
+        "pre_kind": {"enum": list(PRE_KINDS)},
+        "pre": _INTS,
+        "post": _INTS,
+        "synapse": {"type": "array", "items": {"type": "string"}},
+        "weight": {"type": "array", "items": _NUMBER},
+    })},
+})
+_VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+
+
+def _key_path(path: Any) -> str:
+    """Where in a file a value sits, as Python would index it: ``configuration['cores'][0]['params']``."""
+    return "configuration" + "".join(f"[{part!r}]" for part in path)
+
+
+def check_schema(config: Any) -> None:
+    """Check a configuration against :data:`SCHEMA`: keys, types and version; the first problem raises.
+
+    Parameters
+    ----------
+    config : Any
+        What :func:`board_to_dict` writes (after a JSON round trip or not).
+
+    Raises
+    ------
+    ParameterError
+        For an unknown key (named with its path: a misspelt key never loses a connection
+        silently), a missing key, a value of the wrong type (``"hardware": "false"`` is a string,
+        not a boolean), or a format or version this dynapse_edu does not read.
+
+    Examples
+    --------
+    >>> from dynapse_edu import Chip
+    >>> config = board_to_dict(Chip())
+    >>> check_schema(config)
+    >>> config["conections"] = []
+    >>> check_schema(config)
+    Traceback (most recent call last):
+    ...
+    dynapse_edu.errors.ParameterError: unknown key 'conections' at configuration['conections']; allowed keys \
+there: connections, cores, format, hardware, inputs, kind, mismatch, monitor, n_chips, neurons, version
+    """
+    if isinstance(config, dict):
+        if config.get("format") != FORMAT:
+            raise ParameterError(
+                f"not a dynapse_edu configuration: format = {config.get('format')!r}, expected {FORMAT!r}"
+            )
+        version = config.get("version")
+        if version != CONFIG_VERSION or isinstance(version, bool):
+            raise ParameterError(
+                f"configuration version {version!r} is not supported; this dynapse_edu reads version {CONFIG_VERSION}"
+            )
+    errors = list(_VALIDATOR.iter_errors(config))
+    if not errors:
+        return
+    # an unknown key first: a misspelt key is also a missing one, and the misspelling is the news
+    unknown = [e for e in errors if e.validator == "additionalProperties" or "propertyNames" in e.schema_path]
+    error = jsonschema.exceptions.best_match(unknown or errors)
+    path = list(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = error.schema.get("properties", {})
+        extra = sorted(str(k) for k in error.instance if k not in known)
+        raise ParameterError(
+            f"unknown key {extra[0]!r} at {_key_path([*path, extra[0]])}; allowed keys there: "
+            f"{', '.join(sorted(known))}"
+        )
+    if "propertyNames" in error.schema_path:
+        raise ParameterError(
+            f"unknown key {error.instance!r} at {_key_path([*path, error.instance])}; allowed keys there: "
+            f"{', '.join(error.validator_value) if error.validator == 'enum' else error.message}"
+        )
+    if error.validator == "required":
+        raise ParameterError(f"{_key_path(path)} lacks a key: {error.message}")
+    raise ParameterError(f"{_key_path(path)} = {error.instance!r:.80}: {error.message:.200}")
+
+
 def _get(d: dict[str, Any], key: str, where: str = "configuration") -> Any:
     if not isinstance(d, dict) or key not in d:
         raise ParameterError(f"{where} lacks the field {key!r}")
@@ -150,7 +289,8 @@ def board_from_dict(config: dict[str, Any], kind: type[Board] | None = None) -> 
     HardwareLimitError
         For a broken rule of the hardware, named, prefixed by "invalid configuration:".
     ParameterError
-        For a malformed entry, an unsupported version, or the wrong ``kind``.
+        For a malformed entry (an unknown key or a wrong type, named with its path by
+        :func:`check_schema`), an unsupported version, or the wrong ``kind``.
 
     Examples
     --------
@@ -160,8 +300,8 @@ def board_from_dict(config: dict[str, Any], kind: type[Board] | None = None) -> 
     >>> board_from_dict(d)
     Traceback (most recent call last):
     ...
-    dynapse_edu.errors.HardwareLimitError: invalid configuration: bias IF_DC_P of core 0: fine value 300 \
-is outside the allowed range 0..255 (integers)
+    dynapse_edu.errors.HardwareLimitError: invalid configuration: cores[0] (core 0 of chip 0): bias IF_DC_P of \
+core 0: fine value 300 is outside the allowed range 0..255 (integers)
     """
     try:
         board = _from_dict(config)
@@ -173,17 +313,11 @@ is outside the allowed range 0..255 (integers)
 
 
 def _from_dict(config: dict[str, Any]) -> Board:
-    if _get(config, "format") != FORMAT:
-        raise ParameterError(f"not a dynapse_edu configuration: format = {config.get('format')!r}, expected {FORMAT!r}")
-    version = _get(config, "version")
-    if version != CONFIG_VERSION:
-        raise ParameterError(
-            f"configuration version {version!r} is not supported; this dynapse_edu reads version {CONFIG_VERSION}"
-        )
+    check_schema(config)
     kind = _get(config, "kind")
     mm = _get(config, "mismatch")
     mismatch = None if mm is None else Mismatch(**mm)
-    hardware, monitor = bool(_get(config, "hardware")), bool(_get(config, "monitor"))
+    hardware, monitor = _get(config, "hardware"), _get(config, "monitor")
     if kind == "Chip":
         if _get(config, "n_chips") != 1:
             raise HardwareLimitError(f"a Chip has 1 chip, the file says n_chips = {config['n_chips']!r}")
@@ -196,14 +330,13 @@ def _from_dict(config: dict[str, Any]) -> Board:
     cores = _get(config, "cores")
     if not isinstance(cores, list) or len(cores) != board.n_chips * CORES_PER_CHIP:
         raise HardwareLimitError(f"'cores' must list the {board.n_chips * CORES_PER_CHIP} cores of the board")
-    for entry in cores:
+    for k, entry in enumerate(cores):
         core, chip = _get(entry, "core", "a core entry"), _get(entry, "chip", "a core entry")
-        bank = board.bank(core, chip)
-        values = _get(entry, "params", f"the entry of core {core} of chip {chip}")
-        unknown = sorted(set(values) - set(FIELD_NAMES))
-        if unknown:
-            raise ParameterError(f"core {core} of chip {chip}: unknown parameters {unknown}")
-        bank.restore(Params(**values), _get(entry, "biases", f"the entry of core {core} of chip {chip}"))
+        try:
+            bank = board.bank(core, chip)
+            bank.restore(Params(**_get(entry, "params")), _get(entry, "biases"))
+        except DynapseError as e:
+            raise type(e)(f"cores[{k}] (core {core} of chip {chip}): {e}") from e
 
     neurons = _get(config, "neurons")
     board.allocate(_get(neurons, "allocated", "'neurons'"))
@@ -250,6 +383,26 @@ def save(board: Board, path: str | Path) -> None:
     Path(path).write_text(json.dumps(board_to_dict(board), indent=1))
 
 
+def _read_text(path: str | Path) -> str:
+    """The text of a configuration file; a path that cannot be read raises one clear sentence."""
+    if not isinstance(path, (str, Path)):
+        raise ParameterError(f"path = {path!r:.100} must be a str or a pathlib.Path naming a configuration file")
+    file = Path(path)
+    if not file.exists():
+        raise ParameterError(f"cannot read the configuration {str(path)!r}: no such file")
+    if file.is_dir():
+        raise ParameterError(f"cannot read the configuration {str(path)!r}: it is a directory, not a file")
+    try:
+        return file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ParameterError(
+            f"cannot read the configuration {str(path)!r}: it is not a text file (binary content); "
+            "a configuration is the JSON text save() writes"
+        ) from None
+    except OSError as e:
+        raise ParameterError(f"cannot read the configuration {str(path)!r}: {e.strerror or e}") from None
+
+
 def load(path: str | Path, kind: type[Board] | None = None) -> Board:
     """Read a board (or chip) from a JSON file written by :func:`save`; a broken rule raises, naming it.
 
@@ -271,7 +424,9 @@ def load(path: str | Path, kind: type[Board] | None = None) -> Board:
     HardwareLimitError
         For a broken rule of the hardware, named.
     ParameterError
-        For a file that is not valid JSON or not a configuration, or of the wrong ``kind``.
+        For a path that cannot be read (missing, a directory, a binary file: one sentence saying so),
+        a file that is not valid JSON or not a configuration (an unknown key, a wrong type, an
+        unsupported version: :func:`check_schema`), or of the wrong ``kind``.
 
     Examples
     --------
@@ -284,8 +439,9 @@ def load(path: str | Path, kind: type[Board] | None = None) -> Board:
     ...
     dynapse_edu.errors.ParameterError: ...board.json holds a Board, not a Chip
     """
+    text = _read_text(path)
     try:
-        config = json.loads(Path(path).read_text())
+        config = json.loads(text)
     except json.JSONDecodeError as e:
         raise ParameterError(f"{path} is not valid JSON: {e}") from None
     board = board_from_dict(config)
@@ -294,4 +450,4 @@ def load(path: str | Path, kind: type[Board] | None = None) -> Board:
     return board
 
 
-__all__ = ["CONFIG_VERSION", "KINDS", "board_to_dict", "board_from_dict", "save", "load"]
+__all__ = ["CONFIG_VERSION", "KINDS", "SCHEMA", "check_schema", "board_to_dict", "board_from_dict", "save", "load"]

@@ -25,6 +25,39 @@ rounded to whole ticks (``isi_base`` = 90 gives 1 us ticks).
 >>> gen.isi_ticks, round(gen.actual_rate, 2)
 (333, 3003.0)
 
+Limits
+------
+Every argument is checked when the generator is built, with an error that
+names the value, the allowed range and the generator:
+
+* a source fires at most :data:`MAX_RATE` = 100 kHz. The reason is the chip:
+  a synapse's pulse extender turns each input event into a current pulse of
+  about 10 us at its default setting (``PULSE_PWLK_P``, coarse 3 / fine 196,
+  :func:`~dynapse_edu.hardware.biasgen.pulse_width`), so events of one source
+  closer than that merge into one; a higher rate is a unit slip (kHz given as Hz);
+* one generator holds at most :data:`MAX_SOURCES` sources, and one call of
+  :meth:`SpikeSource.spikes` makes at most :data:`MAX_SPIKES` spikes (each
+  spike costs memory and an event the integrators step through: 10 million
+  take minutes), checked from the expected count before any is drawn;
+* seeds are integers >= 0 or None (fresh randomness), flags are bools.
+
+Spikes of one source at the same time
+--------------------------------------
+On the chip, two events of one source that arrive together reach the synapse
+through the same pulse extender, which cannot tell them apart: they make one
+pulse. dynapse_edu follows the same rule: spikes of one source at exactly the
+same time are **one spike**. :class:`SpikeGenerator` merges such duplicates
+when it is built (with a warning saying how many); the other generators never
+make them. To double a synapse's effect, double the weight instead. Spikes of
+*different* sources at the same time stay separate events (two CAM entries).
+
+>>> import warnings
+>>> with warnings.catch_warnings(record=True) as caught:
+...     warnings.simplefilter("always")
+...     gen = SpikeGenerator([0, 0, 1], [0.01, 0.01, 0.01])
+>>> gen.spikes(0.02)[0].tolist(), str(caught[0].message)[:46]
+([0, 1], 'SpikeGenerator: 1 spike of a source at the sam')
+
 Every generator turns into a plain dict with :meth:`SpikeSource.to_config`
 and back with :func:`source_from_config` (for configuration files).
 """
@@ -32,6 +65,7 @@ and back with :func:`source_from_config` (for configuration files).
 from __future__ import annotations
 
 import math
+import warnings
 from abc import ABC, abstractmethod
 
 import numpy as np
@@ -39,8 +73,16 @@ from numpy.typing import ArrayLike
 
 from ..core.network import check_duration
 from ..errors import HardwareLimitError, ParameterError
+from .validate import flag, integer, is_number, number
+from .validate import seed as check_seed
 
-MAX_RATE = 1e6  # Hz: a sanity bound that catches unit slips (kHz given as Hz...)
+#: The highest rate of one source, in Hz. A synapse's pulse extender stretches each input event to about
+#: 10 us (PULSE_PWLK_P at its default), so events of one source closer than that merge on the chip.
+MAX_RATE = 100e3
+#: Most sources one generator may hold (a sanity bound: a whole board has 4096 neurons).
+MAX_SOURCES = 100_000
+#: Most spikes one call of :meth:`SpikeSource.spikes` may make (memory, and one integrator event each).
+MAX_SPIKES = 10_000_000
 
 #: Clock of the FPGA spike generators in Hz; libcaer counts the ISI base in units of 1 / 90 MHz.
 FPGA_CLOCK = 90e6
@@ -78,26 +120,51 @@ def fpga_tick(isi_base: int = 90) -> float:
     return int(isi_base) / FPGA_CLOCK
 
 
-def _check_fpga_rate(rate: float, isi_base: int) -> float:
+def _check_fpga_rate(rate: float, isi_base: int, where: str) -> float:
+    """The FPGA tick (s) for ``isi_base``, after checking that one FPGA generator can send ``rate``.
+
+    Both ends are refused: above :data:`FPGA_MAX_RATE`, and rates whose interval does not fit the
+    16-bit interval counter (the message gives the lowest rate possible and how to lower it).
+    """
+    tick = fpga_tick(isi_base)
     if rate > FPGA_MAX_RATE:
         raise HardwareLimitError(
-            f"rate = {rate!r} Hz is above what an FPGA spike generator can send, {FPGA_MAX_RATE:g} Hz"
+            f"{where}: rate = {rate!r} Hz is above what an FPGA spike generator can send, {FPGA_MAX_RATE:g} Hz"
         )
-    return fpga_tick(isi_base)
+    if rate > 0:
+        ticks = max(1, round(1 / (rate * tick)))
+        if ticks > FPGA_MAX_ISI_TICKS:
+            raise HardwareLimitError(
+                f"{where}: rate = {rate!r} Hz needs an interval of {ticks} ticks of {tick:g} s, above the "
+                f"16-bit limit {FPGA_MAX_ISI_TICKS}; lowest rate with isi_base = {isi_base}: "
+                f"{1 / (FPGA_MAX_ISI_TICKS * tick):.4g} Hz (raise isi_base, up to 65535)"
+            )
+    return tick
 
 
-def _check_n(n: int) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ParameterError(f"number of sources n = {n!r} must be a positive integer")
-    return int(n)
+def _check_n(n: int, where: str) -> int:
+    return integer(n, "number of sources n", 1, MAX_SOURCES, where=where)
 
 
-def _check_rate(name: str, rate: float, allow_zero: bool = True) -> float:
-    rate = float(rate)
-    lo = 0.0
-    if not (math.isfinite(rate) and lo <= rate <= MAX_RATE) or (not allow_zero and rate == 0):
-        raise ParameterError(f"{name} = {rate!r} Hz is outside the allowed range [0, {MAX_RATE:g}] Hz")
-    return rate
+def _check_rate(name: str, rate: float, where: str) -> float:
+    return number(rate, name, 0.0, MAX_RATE, unit="Hz", where=where)
+
+
+def _check_count(where: str, expected: float, what: str) -> None:
+    """Refuse a call that would make more than MAX_SPIKES spikes, before drawing any."""
+    if expected > MAX_SPIKES:
+        raise ParameterError(
+            f"{where}: {what} = {expected:.3g} spikes expected, above the limit MAX_SPIKES = {MAX_SPIKES:g} "
+            "(each spike costs memory and an event the integrators step through); use fewer sources, "
+            "a lower rate or a shorter duration"
+        )
+
+
+def _duration(duration: float) -> float:
+    """A duration checked as :func:`~dynapse_edu.core.network.check_duration` does, and a number (not a str)."""
+    if not is_number(duration):
+        raise ParameterError(f"duration = {duration!r} must be a number of seconds")
+    return check_duration(duration)
 
 
 def _sorted(indices: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -195,7 +262,7 @@ class RegularGenerator(SpikeSource):
     n : int
         Number of sources, >= 1.
     rate : float
-        Rate of each source in Hz, 0..1e6 (0: silent).
+        Rate of each source in Hz, 0..:data:`MAX_RATE` (100 kHz; 0: silent).
     start : float
         Time of the first spike in s, >= 0.
     fpga : bool
@@ -206,7 +273,7 @@ class RegularGenerator(SpikeSource):
     Raises
     ------
     ParameterError
-        For a bad number of sources, rate or start.
+        For a bad number of sources, rate, start or flag.
     HardwareLimitError
         With ``fpga=True``: a rate above :data:`FPGA_MAX_RATE`, or an interval
         beyond the 16-bit counter (the message gives the lowest rate possible).
@@ -218,23 +285,17 @@ class RegularGenerator(SpikeSource):
     """
 
     def __init__(self, n: int, rate: float, start: float = 0.0, fpga: bool = False, isi_base: int = 90) -> None:
-        self.n = _check_n(n)
-        self.rate = _check_rate("rate", rate)
-        if not (math.isfinite(start) and start >= 0):
-            raise ParameterError(f"start = {start!r} s must be a finite time >= 0")
-        self.start = float(start)
-        self.fpga, self.isi_base = bool(fpga), isi_base
+        where = "RegularGenerator"
+        self.n = _check_n(n, where)
+        self.rate = _check_rate("rate", rate, where)
+        self.start = number(start, "start", 0.0, unit="s", where=where)
+        self.fpga, self.isi_base = flag(fpga, "fpga", where=where), isi_base
+        tick = fpga_tick(isi_base)
         self.actual_rate = self.rate
         if self.fpga:
-            tick = _check_fpga_rate(self.rate, isi_base)
+            _check_fpga_rate(self.rate, isi_base, where)
             if self.rate > 0:
                 self.isi_ticks = max(1, round(1 / (self.rate * tick)))
-                if self.isi_ticks > FPGA_MAX_ISI_TICKS:
-                    raise HardwareLimitError(
-                        f"rate = {rate!r} Hz needs an interval of {self.isi_ticks} ticks of {tick:g} s, above the "
-                        f"16-bit limit {FPGA_MAX_ISI_TICKS}; lowest rate with isi_base = {isi_base}: "
-                        f"{1 / (FPGA_MAX_ISI_TICKS * tick):.4g} Hz (raise isi_base)"
-                    )
                 self.actual_rate = 1 / (self.isi_ticks * tick)
             self.start = round(self.start / tick) * tick
 
@@ -242,10 +303,11 @@ class RegularGenerator(SpikeSource):
         return {"n": self.n, "rate": self.rate, "start": self.start, "fpga": self.fpga, "isi_base": self.isi_base}
 
     def spikes(self, duration: float) -> tuple[np.ndarray, np.ndarray]:
-        duration = check_duration(duration)
+        duration = _duration(duration)
         if self.rate == 0 or self.start >= duration:
             return np.zeros(0, np.int64), np.zeros(0)
         rate = self.actual_rate
+        _check_count("RegularGenerator", self.n * ((duration - self.start) * rate + 1), "n * rate * duration")
         k = np.arange(math.ceil((duration - self.start) * rate + 1e-9))
         times = self.start + k / rate
         times = times[times < duration]
@@ -266,9 +328,10 @@ class PoissonGenerator(SpikeSource):
     n : int
         Number of sources, >= 1.
     rate : float
-        Mean rate of each source in Hz, 0..1e6.
+        Mean rate of each source in Hz, 0..:data:`MAX_RATE` (100 kHz).
     seed : int or None
-        Seed of the :class:`numpy.random.Generator`; the same seed gives the same spikes.
+        Seed of the :class:`numpy.random.Generator`, an integer >= 0; the same seed gives the same
+        spikes (None: fresh randomness).
     fpga : bool
         Apply the FPGA generator's limits and clock.
     isi_base : int
@@ -277,9 +340,10 @@ class PoissonGenerator(SpikeSource):
     Raises
     ------
     ParameterError
-        For a bad number of sources or rate.
+        For a bad number of sources, rate, seed or flag.
     HardwareLimitError
-        With ``fpga=True``, for a rate above :data:`FPGA_MAX_RATE`.
+        With ``fpga=True``, for a rate above :data:`FPGA_MAX_RATE` or one whose mean interval
+        exceeds the 16-bit interval counter (the message gives the lowest rate possible).
 
     Examples
     --------
@@ -289,12 +353,14 @@ class PoissonGenerator(SpikeSource):
     """
 
     def __init__(self, n: int, rate: float, seed: int | None = 0, fpga: bool = False, isi_base: int = 90) -> None:
-        self.n = _check_n(n)
-        self.rate = _check_rate("rate", rate)
-        self.seed = seed
-        self.fpga, self.isi_base = bool(fpga), isi_base
+        where = "PoissonGenerator"
+        self.n = _check_n(n, where)
+        self.rate = _check_rate("rate", rate, where)
+        self.seed = check_seed(seed, where=where)
+        self.fpga, self.isi_base = flag(fpga, "fpga", where=where), isi_base
+        fpga_tick(isi_base)
         if self.fpga:
-            _check_fpga_rate(self.rate, isi_base)
+            _check_fpga_rate(self.rate, isi_base, where)
 
     def _config(self) -> dict[str, object]:
         return {"n": self.n, "rate": self.rate, "seed": self.seed, "fpga": self.fpga, "isi_base": self.isi_base}
@@ -316,7 +382,8 @@ class PoissonGenerator(SpikeSource):
         return _sorted(np.concatenate(idx_parts), np.concatenate(t_parts))
 
     def spikes(self, duration: float) -> tuple[np.ndarray, np.ndarray]:
-        duration = check_duration(duration)
+        duration = _duration(duration)
+        _check_count("PoissonGenerator", self.n * self.rate * duration, "n * rate * duration")
         if self.fpga and self.rate > 0:
             return self._fpga_spikes(duration)
         rng = np.random.default_rng(self.seed)
@@ -337,20 +404,20 @@ class CosineRateGenerator(SpikeSource):
     n : int
         Number of sources, >= 1.
     mean_rate : float
-        Mean rate in Hz, 0..1e6.
+        Mean rate in Hz, with the peak mean_rate * (1 + depth) at most :data:`MAX_RATE` (100 kHz).
     depth : float
         Modulation depth, 0..1.
     frequency : float
-        Modulation frequency in Hz, 0..1e6.
+        Modulation frequency in Hz, 0..1e5.
     phase : float
-        Phase of the cosine at t = 0, in rad.
+        Phase of the cosine at t = 0, in rad (finite).
     seed : int or None
-        Seed of the :class:`numpy.random.Generator`.
+        Seed of the :class:`numpy.random.Generator`, an integer >= 0 (None: fresh randomness).
 
     Raises
     ------
     ParameterError
-        For a bad number of sources, rate, depth or frequency.
+        For a bad number of sources, rate, depth, frequency, phase or seed.
 
     Examples
     --------
@@ -362,14 +429,18 @@ class CosineRateGenerator(SpikeSource):
     def __init__(
         self, n: int, mean_rate: float, depth: float, frequency: float, phase: float = 0.0, seed: int | None = 0
     ) -> None:
-        self.n = _check_n(n)
-        self.mean_rate = _check_rate("mean_rate", mean_rate)
-        if not (0.0 <= depth <= 1.0):
-            raise ParameterError(f"depth = {depth!r} is outside the allowed range [0, 1]")
-        self.depth = float(depth)
-        self.frequency = _check_rate("frequency", frequency)
-        self.phase = float(phase)
-        self.seed = seed
+        where = "CosineRateGenerator"
+        self.n = _check_n(n, where)
+        self.mean_rate = _check_rate("mean_rate", mean_rate, where)
+        self.depth = number(depth, "depth", 0.0, 1.0, where=where)
+        if self.mean_rate * (1 + self.depth) > MAX_RATE:
+            raise ParameterError(
+                f"{where}: peak rate mean_rate * (1 + depth) = {self.mean_rate * (1 + self.depth):g} Hz is above "
+                f"MAX_RATE = {MAX_RATE:g} Hz (mean_rate = {mean_rate!r}, depth = {depth!r})"
+            )
+        self.frequency = _check_rate("frequency", frequency, where)
+        self.phase = number(phase, "phase", unit="rad", where=where)
+        self.seed = check_seed(seed, where=where)
 
     def _config(self) -> dict[str, object]:
         return {"n": self.n, "mean_rate": self.mean_rate, "depth": self.depth, "frequency": self.frequency,
@@ -380,9 +451,10 @@ class CosineRateGenerator(SpikeSource):
         return self.mean_rate * (1 + self.depth * np.cos(2 * np.pi * self.frequency * np.asarray(t) + self.phase))
 
     def spikes(self, duration: float) -> tuple[np.ndarray, np.ndarray]:
-        duration = check_duration(duration)
-        rng = np.random.default_rng(self.seed)
+        duration = _duration(duration)
         peak = self.mean_rate * (1 + self.depth)
+        _check_count("CosineRateGenerator", self.n * peak * duration, "n * peak rate * duration")
+        rng = np.random.default_rng(self.seed)
         counts = rng.poisson(peak * duration, size=self.n)
         idx = np.repeat(np.arange(self.n), counts)
         times = rng.uniform(0.0, duration, size=counts.sum())
@@ -406,7 +478,13 @@ class SpikeGenerator(SpikeSource):
     ------
     ParameterError
         For arrays of different lengths, a negative or non-integer index, a bad
-        time, or an index >= ``n``.
+        time (not a finite number >= 0), or an index >= ``n``.
+
+    Warns
+    -----
+    UserWarning
+        When spikes of one source at the same time are merged into one (the rule of the
+        module docstring); :attr:`merged` says how many were dropped.
 
     Examples
     --------
@@ -416,28 +494,52 @@ class SpikeGenerator(SpikeSource):
     """
 
     def __init__(self, indices: ArrayLike, times: ArrayLike, n: int | None = None) -> None:
-        indices = np.asarray(indices)
-        times = np.asarray(times, dtype=float)
-        if indices.shape != times.shape or indices.ndim != 1:
+        where = "SpikeGenerator"
+        indices, raw_times = np.asarray(indices), np.asarray(times)
+        if indices.shape != raw_times.shape or indices.ndim != 1:
             raise ParameterError(
-                f"indices and times must be 1-D arrays of equal length, got shapes {indices.shape} and {times.shape}"
+                f"{where}: indices and times must be 1-D arrays of equal length, got shapes {indices.shape} and "
+                f"{raw_times.shape}"
             )
-        if indices.size and (not np.issubdtype(indices.dtype, np.integer) or indices.min() < 0):
-            raise ParameterError(f"indices must be integers >= 0, got {indices[:5]!r}...")
+        if raw_times.size and raw_times.dtype.kind not in "iuf":
+            raise ParameterError(f"{where}: times must be numbers in s, got {raw_times[:5]!r}")
+        times = raw_times.astype(float)
+        if indices.size and (indices.dtype.kind not in "iu" or indices.min() < 0):
+            raise ParameterError(f"{where}: indices must be integers >= 0, got {indices[:5]!r}")
         if times.size and not (np.all(np.isfinite(times)) and times.min() >= 0):
             bad = times[~(np.isfinite(times) & (times >= 0))][0]
-            raise ParameterError(f"spike time {float(bad)!r} s is not a finite time >= 0")
+            raise ParameterError(f"{where}: spike time {float(bad)!r} s is not a finite time >= 0")
         n_needed = int(indices.max()) + 1 if indices.size else 1
-        self.n = n_needed if n is None else _check_n(n)
+        if n_needed > MAX_SOURCES:
+            raise ParameterError(f"{where}: index {n_needed - 1} is above the largest source index {MAX_SOURCES - 1}")
+        self.n = n_needed if n is None else _check_n(n, where)
         if self.n < n_needed:
-            raise ParameterError(f"n = {n} sources but an index {n_needed - 1} appears; allowed indices 0..{n - 1}")
-        self.indices, self.times = _sorted(indices.astype(np.int64), times)
+            raise ParameterError(
+                f"{where}: n = {n} sources but an index {n_needed - 1} appears; allowed indices 0..{self.n - 1}"
+            )
+        idx, t = _sorted(indices.astype(np.int64), times)
+        # the rule of the module docstring: spikes of one source at the same time are one spike
+        unique = np.ones(idx.size, dtype=bool)
+        unique[1:] = (idx[1:] != idx[:-1]) | (t[1:] != t[:-1])
+        #: How many same-time duplicates of a source were merged away.
+        self.merged = int(idx.size - np.count_nonzero(unique))
+        if self.merged:
+            first = int(np.flatnonzero(~unique)[0])
+            warnings.warn(
+                f"{where}: {self.merged} spike{'s' if self.merged > 1 else ''} of a source at the same time as "
+                f"another of the same source merged (first: source {int(idx[first])} at {float(t[first])!r} s): "
+                "on the chip they pass the same pulse extender and make one pulse; raise the weight to double "
+                "the effect",
+                UserWarning,
+                stacklevel=2,
+            )
+        self.indices, self.times = idx[unique], t[unique]
 
     def _config(self) -> dict[str, object]:
         return {"indices": self.indices, "times": self.times, "n": self.n}
 
     def spikes(self, duration: float) -> tuple[np.ndarray, np.ndarray]:
-        duration = check_duration(duration)
+        duration = _duration(duration)
         keep = self.times < duration
         return self.indices[keep], self.times[keep]
 
@@ -492,4 +594,7 @@ __all__ = [
     "FPGA_CLOCK",
     "FPGA_MAX_RATE",
     "FPGA_MAX_ISI_TICKS",
+    "MAX_RATE",
+    "MAX_SOURCES",
+    "MAX_SPIKES",
 ]

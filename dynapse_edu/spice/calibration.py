@@ -26,7 +26,10 @@ measures the circuit and feeds them.
 
 The entry points, in order: :func:`extract_transistor`, then
 :func:`measure_dpi_biases` -> :func:`dpi_params` for a synapse and
-:func:`measure_neuron_biases` -> :func:`neuron_params` for the soma.
+:func:`measure_neuron_biases` -> :func:`neuron_params` for the comparator soma
+(``neuron_adexp.cir``), :func:`measure_neuron_dpi_biases` -> :func:`neuron_dpi_params` for the DPI
+neuron (``neuron_dpi.cir``), whose positive feedback is measured on the spike amplifier by a DC
+sweep and fitted (:func:`measure_feedback`, :func:`fit_feedback`).
 
 One choice to know: the core uses one mean kappa, (kappa_n + kappa_p) / 2, in
 every time constant (as the original simulator does), while a DPI made of
@@ -44,6 +47,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy.optimize import curve_fit
+from scipy.special import expit
 
 from ..core.params import Params, ParamsLike, resolve
 from ..core.synapse import dpi_charge, dpi_tau, synapse_key, weight_current_for_jump
@@ -588,6 +592,333 @@ def neuron_params(
     )
 
 
+# --- the DPI neuron netlist (spike-event amplifier) -> Params ------------------------------
+NEURON_DPI_TB = "neuron_dpi_tb-fi.cir"
+NEURON_DPI_DC_TB = "neuron_dpi_tb-dc.cir"
+FEEDBACK_TB = "spike_amplifier_tb-dc.cir"
+#: The behavioural threshold of the DPI neuron as a fraction of the membrane current at which the
+#: spike amplifier's inverter switches (the circuit's spike), and the width (decades of I_mem) of
+#: the range below it over which the feedback sigmoid is fitted. The circuit's feedback is k I_mem
+#: (finite-time blow-up), the model's a sigmoid of I_mem followed by a hard threshold: no choice
+#: makes them equal. These two are our choices, the best F-I agreement among fractions 0.01-0.5 and
+#: widths 1.5-3 decades tried on 10 pA - 2 nA (at 0.05 the feedback at threshold is ~40 I_tau, the
+#: upswing is already explosive; at 0.5 the model fires up to 27 % slower, at 0.01 up to 48 % faster).
+FEEDBACK_THRESHOLD_FRACTION = 0.05
+#: The width, in decades of I_mem, of the range below the threshold where the sigmoid is fitted (see above).
+FEEDBACK_FIT_DECADES = 2.0
+
+
+def feedback_sigmoid(i_mem: ArrayLike, gain: float, threshold: float, norm: float) -> np.ndarray:
+    """The behavioural positive feedback, gain / (1 + exp(-(I_mem - threshold) / norm)), in A.
+
+    The same law as :func:`dynapse_edu.core.neuron.positive_feedback` (``I_pfb_gain``,
+    ``I_pfb_th``, ``I_pfb_norm``), written on plain numbers for fitting.
+
+    Parameters
+    ----------
+    i_mem : array
+        Membrane currents, A.
+    gain, threshold, norm : float
+        Largest feedback current, membrane current at half feedback, width of the sigmoid, A.
+
+    Returns
+    -------
+    ndarray
+        The feedback current, A.
+
+    Examples
+    --------
+    >>> float(feedback_sigmoid(1e-9, 2e-12, 1e-9, 1e-10)) * 1e12  # half the gain at the threshold, pA
+    1.0
+    """
+    return gain * expit((np.asarray(i_mem, float) - threshold) / norm)
+
+
+@dataclass(frozen=True)
+class FeedbackFit:
+    """The spike amplifier's feedback current vs the membrane current, and the sigmoid fitted to it.
+
+    ``i_mem``, ``i_fb`` (A): the DC sweep (:func:`measure_feedback`); ``i_max`` (A): the top of the
+    fitted range (the behavioural threshold); ``gain``, ``threshold``, ``norm`` (A): the fitted
+    ``I_pfb_gain``, ``I_pfb_th``, ``I_pfb_norm``; ``rms_log_error``: root-mean-square of
+    ln(fit / circuit) over the fitted points; ``i_switch`` (A): I_mem where the amplifier's inverter
+    switches (the spike), nan when not given.
+    """
+
+    i_mem: np.ndarray
+    i_fb: np.ndarray
+    i_max: float
+    gain: float
+    threshold: float
+    norm: float
+    rms_log_error: float
+    i_switch: float = float("nan")
+
+    def predict(self, i_mem: ArrayLike) -> np.ndarray:
+        """The fitted feedback at ``i_mem`` (A), in A."""
+        return feedback_sigmoid(i_mem, self.gain, self.threshold, self.norm)
+
+
+def fit_feedback(i_mem: ArrayLike, i_fb: ArrayLike, i_max: float, decades: float = 2.0) -> FeedbackFit:
+    """Fit the behavioural feedback sigmoid to a measured feedback current, I_mem in [i_max 10^-decades, i_max].
+
+    Least squares on ln(I_fb) (relative errors: the onset, where the feedback is
+    comparable with the pA leak, matters as much as the top). The circuit's
+    feedback is k I_mem (a power law of slope 1) and the sigmoid's lower tail is an
+    exponential of I_mem, so the fit cannot be exact over many decades:
+    ``rms_log_error`` says how far it is.
+
+    Parameters
+    ----------
+    i_mem : array
+        Membrane currents, A (increasing).
+    i_fb : array
+        Feedback currents onto the membrane, A.
+    i_max : float
+        Top of the fitted range, A (> 0): the behavioural threshold.
+    decades : float
+        Width of the fitted range below ``i_max``, decades of I_mem (> 0).
+
+    Returns
+    -------
+    FeedbackFit
+        gain, threshold and norm in A.
+
+    Raises
+    ------
+    ParameterError
+        For i_max <= 0, decades <= 0 or fewer than 5 points in the range.
+
+    Examples
+    --------
+    A sigmoid is recovered exactly:
+
+    >>> i = np.linspace(1e-11, 2e-9, 400)
+    >>> f = fit_feedback(i, feedback_sigmoid(i, 5e-12, 1.2e-9, 2e-10), 2e-9)
+    >>> round(f.gain * 1e12, 3), round(f.threshold * 1e9, 3), round(f.norm * 1e9, 3), f.rms_log_error < 1e-6
+    (5.0, 1.2, 0.2, True)
+    """
+    if not (i_max > 0 and decades > 0):
+        raise ParameterError(f"need i_max > 0 A and decades > 0, got i_max = {i_max!r}, decades = {decades!r}")
+    i_mem, i_fb = np.asarray(i_mem, float), np.asarray(i_fb, float)
+    sel = (i_mem >= i_max * 10.0**-decades) & (i_mem <= i_max) & (i_fb > 0)
+    if sel.sum() < 5:
+        raise ParameterError(
+            f"fewer than 5 points with {i_max * 10.0**-decades:g} A <= I_mem <= {i_max:g} A and I_fb > 0"
+        )
+    x, y = i_mem[sel] / i_max, np.log(i_fb[sel])
+    scale = float(i_fb[sel].max())
+
+    def log_model(v: np.ndarray, log_gain: float, th: float, log_norm: float) -> np.ndarray:
+        return log_gain + np.log(expit((v - th) / np.exp(log_norm)))
+
+    p0 = (np.log(2 * scale), 0.8, np.log(0.3))
+    (log_gain, th, log_norm), _ = curve_fit(log_model, x, y, p0=p0, maxfev=20000)
+    gain, threshold, norm = float(np.exp(log_gain)), float(th * i_max), float(np.exp(log_norm) * i_max)
+    rms = float(np.sqrt(np.mean((log_model(x, log_gain, th, log_norm) - y) ** 2)))
+    return FeedbackFit(i_mem, i_fb, float(i_max), gain, threshold, norm, rms)
+
+
+def measure_feedback(netlist_params: Mapping[str, float] | None = None, cache: bool = True) -> FeedbackFit:
+    """Sweep the spike amplifier (``circuits/spike_amplifier_tb-dc.cir``) and fit the behavioural feedback to it.
+
+    One ngspice DC sweep of the membrane voltage (tens of milliseconds): the feedback current Ia
+    the amplifier injects onto the membrane, against I_mem (an nFET copy at the membrane
+    voltage). The inverter switches (its output crosses Vdd/2) at ``i_switch``; the fitted range
+    ends at :data:`FEEDBACK_THRESHOLD_FRACTION` of it (the behavioural threshold) and spans
+    :data:`FEEDBACK_FIT_DECADES`; :func:`fit_feedback` does the fit.
+
+    Parameters
+    ----------
+    netlist_params : dict, optional
+        Overrides of the neuron's ``.param`` values; ``wfb``, ``lfb`` (m, the mirror that sets the
+        feedback ratio) and ``vdd`` (V) reach the amplifier, the others are ignored here.
+    cache : bool
+        Use the on-disk result cache.
+
+    Returns
+    -------
+    FeedbackFit
+        The sweep (A), the fit (A) and the inverter's switching current ``i_switch`` (A).
+
+    Raises
+    ------
+    ParameterError
+        When the inverter never switches over the sweep.
+
+    Examples
+    --------
+    >>> fb = measure_feedback()  # doctest: +SKIP
+    >>> round(fb.i_switch * 1e9), round(fb.i_max * 1e9), round(fb.gain * 1e12)  # nA, nA, pA  # doctest: +SKIP
+    (739, 37, 26)
+    """
+    known = ("wfb", "lfb", "vdd")
+    params = {k.lower(): float(v) for k, v in (netlist_params or {}).items() if k.lower() in known}
+    sweep = ngspice.run(FEEDBACK_TB, params, cache=cache)
+    i_mem, i_fb, n1 = sweep["i(vimem)"], sweep["i(via)"], sweep["v(n1)"]
+    vdd = params.get("vdd", float(ngspice.netlist_params(FEEDBACK_TB)["vdd"]))
+    switched = np.flatnonzero(n1 < vdd / 2)
+    if switched.size == 0:
+        raise ParameterError("the spike amplifier's inverter never switches over the sweep: check vdd, wfb, lfb")
+    i_switch = float(i_mem[switched[0]])
+    fit = fit_feedback(i_mem, i_fb, FEEDBACK_THRESHOLD_FRACTION * i_switch, FEEDBACK_FIT_DECADES)
+    return FeedbackFit(i_mem, i_fb, fit.i_max, fit.gain, fit.threshold, fit.norm, fit.rms_log_error, i_switch)
+
+
+@dataclass(frozen=True)
+class NeuronDPIBiases:
+    """The DPI neuron's biases as its devices get them (replicas of ``neuron_dpi_tb-dc.cir``), and what follows.
+
+    Currents in A: ``I_tau``, ``I_g`` (membrane leak and gain), ``I_ref`` (refractory discharge),
+    ``I_px`` (AHP pulse extender), ``I_ahw``, ``I_ahg``, ``I_ahtau`` (AHP weight, gain, leak).
+    ``V_sw`` (V): switching voltage of the inverters ending the refractory period and the AHP
+    pulse; ``t_ref`` = C_ref (Vdd - V_sw) / I_ref and ``t_ahp`` = C_px (Vdd - V_sw) / I_px (s);
+    ``tau_mem``, ``tau_ahp`` (s) with kappa_n; ``ahp_jump`` (A): the AHP current added by one AHP
+    pulse from rest (:func:`~dynapse_edu.core.synapse.dpi_charge`); ``feedback``: the spike
+    amplifier's :class:`FeedbackFit`.
+    """
+
+    I_tau: float
+    I_g: float
+    I_ref: float
+    I_px: float
+    I_ahw: float
+    I_ahg: float
+    I_ahtau: float
+    V_sw: float
+    t_ref: float
+    t_ahp: float
+    tau_mem: float
+    tau_ahp: float
+    ahp_jump: float
+    feedback: FeedbackFit
+    netlist_params: dict[str, float]
+
+
+def measure_neuron_dpi_biases(
+    netlist_params: Mapping[str, float] | None = None, transistor: TransistorFit | None = None, cache: bool = True
+) -> NeuronDPIBiases:
+    """Run ``neuron_dpi_tb-dc.cir`` and ``spike_amplifier_tb-dc.cir``: bias currents, V_sw, feedback, and what follows.
+
+    Two ngspice DC sweeps (tens of milliseconds each).
+
+    Parameters
+    ----------
+    netlist_params : dict, optional
+        Overrides of ``neuron_dpi_tb-fi.cir``'s ``.param`` values (``itau``, ``ig``, ``irfr``,
+        ``iahw`` ... in A, ``tpulse_ahp`` in s, ``cmem``, ``cref``, ``cahp``, ``cpx`` in F,
+        ``wfb``, ``lfb`` in m), SI units; ``iin``, ``tstop`` and ``tmax`` are ignored here.
+    transistor : TransistorFit, optional
+        The model card's parameters (default: :func:`extract_transistor`).
+    cache : bool
+        Use the on-disk result cache.
+
+    Returns
+    -------
+    NeuronDPIBiases
+        Currents in A, V_sw in V, times in s.
+
+    Examples
+    --------
+    >>> b = measure_neuron_dpi_biases()  # doctest: +SKIP
+    >>> round(b.t_ref * 1e3, 2), round(b.t_ahp * 1e6), round(b.feedback.i_max * 1e9, 2)  # ms, us, nA  # doctest: +SKIP
+    (2.53, 113, 36.94)
+    """
+    tr = transistor or extract_transistor(cache=cache)
+    ignored = ("tstop", "tmax", "iin")
+    params = {k: v for k, v in (netlist_params or {}).items() if k.lower() not in ignored}
+    values = {
+        **ngspice.netlist_params(NEURON_DPI_TB),
+        **{k.lower(): float(v) for k, v in (netlist_params or {}).items()},
+    }
+    dc = ngspice.run(NEURON_DPI_DC_TB, params, cache=cache)
+    cur = {name: abs(float(dc[name][0])) for name in dc.names if name.startswith("i(")}
+    v_in, v_out = dc["v(inv_in)"], dc["v(inv_out)"]
+    vdd = values["vdd"]
+    v_sw = float(np.interp(vdd / 2, v_out[::-1], v_in[::-1]))
+    I_ref, I_px = cur["i(vrrf)"], cur["i(vrpx)"]
+    t_ref = values["cref"] * (vdd - v_sw) / I_ref
+    t_ahp = values["cpx"] * (vdd - v_sw) / I_px
+    I_tau, I_ahtau = cur["i(vrtau)"], cur["i(vrat)"]
+    tau_mem = float(dpi_tau(values["cmem"], I_tau, tr.Ut, tr.kappa_n))
+    tau_ahp = float(dpi_tau(values["cahp"], I_ahtau, tr.Ut, tr.kappa_n))
+    I_ahw, I_ahg = cur["i(vrag)"], cur["i(vrah)"]
+    try:
+        ahp_jump = dpi_charge(t_ahp, tr.I0_n, I_ahw, I_ahg, I_ahtau, tau_ahp) - tr.I0_n
+    except ParameterError:  # AHP weight too small to charge its DPI: adaptation off
+        ahp_jump = 0.0
+    return NeuronDPIBiases(
+        I_tau=I_tau,
+        I_g=cur["i(vrg)"],
+        I_ref=I_ref,
+        I_px=I_px,
+        I_ahw=I_ahw,
+        I_ahg=I_ahg,
+        I_ahtau=I_ahtau,
+        V_sw=v_sw,
+        t_ref=float(t_ref),
+        t_ahp=float(t_ahp),
+        tau_mem=tau_mem,
+        tau_ahp=tau_ahp,
+        ahp_jump=float(ahp_jump),
+        feedback=measure_feedback({k: values[k] for k in ('wfb', 'lfb', 'vdd')}, cache=cache),
+        netlist_params=values,
+    )
+
+
+def neuron_dpi_params(biases: NeuronDPIBiases, transistor: TransistorFit, base: ParamsLike = None) -> Params:
+    """Behavioural soma parameters of the DPI neuron (``neuron_dpi.cir``) from its measured biases.
+
+    As :func:`neuron_params`, but the threshold and the feedback come from the spike
+    amplifier's DC sweep: ``I_th`` = the top of the fitted range
+    (:data:`FEEDBACK_THRESHOLD_FRACTION` of the switching current),
+    ``I_pfb_gain``, ``I_pfb_th``, ``I_pfb_norm`` = the fitted sigmoid (:func:`fit_feedback`); the
+    AHP jump is one AHP pulse of width ``t_ahp`` (not the refractory period).
+
+    Parameters
+    ----------
+    biases : NeuronDPIBiases
+        From :func:`measure_neuron_dpi_biases`.
+    transistor : TransistorFit
+        From :func:`extract_transistor`.
+    base : Params, dict or None
+        The other parameters (default: the defaults).
+
+    Returns
+    -------
+    Params
+        SI units.
+
+    Examples
+    --------
+    >>> tr = extract_transistor()  # doctest: +SKIP
+    >>> p = neuron_dpi_params(measure_neuron_dpi_biases(transistor=tr), tr)  # doctest: +SKIP
+    >>> round(p.I_th * 1e9, 2), round(p.I_pfb_gain * 1e12, 1)  # nA, pA  # doctest: +SKIP
+    (36.94, 25.8)
+    """
+    values = biases.netlist_params
+    fb = biases.feedback
+    p = resolve(base).replace(
+        I0=transistor.I0_n, Ut=transistor.Ut, kappa_n=transistor.kappa_n, kappa_p=transistor.kappa_p
+    )
+    ahp_alpha = biases.I_ahg / biases.I_ahtau
+    return p.replace(
+        C_mem=effective_capacitance(values["cmem"], transistor.kappa_n, p),
+        I_tau_mem=biases.I_tau,
+        alpha_mem=biases.I_g / biases.I_tau,
+        I_th=fb.i_max,
+        I_reset=transistor.I0_n,
+        t_ref=biases.t_ref,
+        I_pfb_gain=fb.gain,
+        I_pfb_th=fb.threshold,
+        I_pfb_norm=fb.norm,
+        C_ahp=effective_capacitance(values["cahp"], transistor.kappa_n, p),
+        I_tau_ahp=biases.I_ahtau,
+        alpha_ahp=ahp_alpha,
+        I_w_ahp=max(weight_current_for_jump(biases.ahp_jump, ahp_alpha), 1e-15),
+    )
+
+
 __all__ = [
     "PFB_NORM_FRACTION",
     "TransistorFit",
@@ -602,4 +933,14 @@ __all__ = [
     "NeuronBiases",
     "measure_neuron_biases",
     "neuron_params",
+    "NEURON_DPI_TB",
+    "FEEDBACK_THRESHOLD_FRACTION",
+    "FEEDBACK_FIT_DECADES",
+    "feedback_sigmoid",
+    "FeedbackFit",
+    "fit_feedback",
+    "measure_feedback",
+    "NeuronDPIBiases",
+    "measure_neuron_dpi_biases",
+    "neuron_dpi_params",
 ]

@@ -14,6 +14,11 @@ and a note on why they differ where they do. ``Comparison.plot()`` draws it,
 * :func:`compare_dpi_gain`: DPI steady-state output vs weight current.
 * :func:`compare_neuron_fi`: the neuron's F-I curve.
 * :func:`compare_neuron_adaptation`: inter-spike intervals with adaptation.
+* :func:`compare_neuron_upswing`: I_mem over the last 2 ms before threshold.
+
+The neuron comparisons run on either transistor neuron (``circuit="adexp"``, the comparator
+variant, or ``"dpi"``, the published spike amplifier; :data:`DEFAULT_NEURON`). Every comparison
+has a target (issue 12); :func:`timed` records its wall time.
 
 Each needs ngspice (a few seconds the first time, then cached on disk), so
 the examples below are not run by the doctests; their output is that of a
@@ -32,7 +37,8 @@ DPI synapse, one 50 us pulse:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,6 +88,11 @@ class Comparison:
     reference, reference_label:
         An optional third curve on ``x`` (e.g. the ideal DPI equation driven by
         the circuit's finite pulses), drawn dotted.
+    unscored:
+        More ``{name: (ngspice value, other value)}`` rows, printed for information and not
+        held to the target (e.g. the ideal DPI equation against the circuit).
+    wall_time:
+        Seconds the comparison took (ngspice and model together), set by :func:`timed`; None if not timed.
     """
 
     name: str
@@ -99,6 +110,8 @@ class Comparison:
     reference: np.ndarray | None = None
     reference_label: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    unscored: dict[str, tuple[float, float]] = field(default_factory=dict)
+    wall_time: float | None = None
 
     @property
     def ratios(self) -> dict[str, float]:
@@ -121,9 +134,16 @@ class Comparison:
         for key, (s, m) in self.metrics.items():
             ratio = m / s if s else float("inf")
             lines.append(f"  {key:<28s} ngspice {s:11.4g}   model {m:11.4g}   ratio {ratio:7.3f}")
+        for key, (s, m) in self.unscored.items():
+            ratio = m / s if s else float("inf")
+            lines.append(f"  {key:<28s} ngspice {s:11.4g}   other {m:11.4g}   ratio {ratio:7.3f}  (not scored)")
         if self.target is not None:
             verdict = "within" if self.ok else "OUTSIDE"
             lines.append(f"  worst deviation {100 * self.worst:.1f} % ({verdict} the {100 * self.target:.0f} % target)")
+        else:
+            lines.append("  no target")
+        if self.wall_time is not None:
+            lines.append(f"  wall time {self.wall_time:.2f} s (ngspice and model)")
         if self.why:
             lines.append(f"  why they differ: {self.why}")
         return "\n".join(lines)
@@ -147,9 +167,25 @@ class Comparison:
         ax.set_xlabel(self.x_label)
         ax.set_ylabel(self.y_label)
         worst = f" (worst {100 * self.worst:.1f} %)" if self.metrics else ""
-        ax.set_title(self.name + worst, fontsize=10)
+        wall = f", {self.wall_time:.1f} s" if self.wall_time is not None else ""
+        ax.set_title(self.name + worst + wall, fontsize=9)
         ax.legend(fontsize=8)
         return ax
+
+
+def timed(job: Callable[[], Comparison]) -> Comparison:
+    """Run ``job`` (a function returning a :class:`Comparison`) and store its wall time (s) in ``wall_time``.
+
+    Examples
+    --------
+    >>> cmp = timed(lambda: Comparison("demo", np.zeros(1), np.ones(1), np.ones(1), "x", "y", {}))
+    >>> cmp.wall_time >= 0
+    True
+    """
+    start = time.perf_counter()
+    cmp = job()
+    cmp.wall_time = time.perf_counter() - start
+    return cmp
 
 
 # --- helpers -------------------------------------------------------------------
@@ -171,7 +207,7 @@ def compare_transistor(transistor: cal.TransistorFit | None = None, cache: bool 
     Returns
     -------
     Comparison
-        x = Vgs (V), curves Id (A); metrics: Id at 0.1 and 0.3 V (no target).
+        x = Vgs (V), curves Id (A); metrics: Id at 0.1 and 0.3 V (target: within 10 %).
 
     Examples
     --------
@@ -196,6 +232,7 @@ def compare_transistor(transistor: cal.TransistorFit | None = None, cache: bool 
         x_label="Vgs (V)",
         y_label="Id (A)",
         metrics=metrics,
+        target=0.10,
         why=(
             "the exponential holds over ~5 decades of weak inversion; above ~0.4 V the device "
             "enters moderate/strong inversion (square law), which the behavioural model never uses"
@@ -213,6 +250,13 @@ DPI_WHY = (
     "charging share is (Ig/Isyn)^(kappa_n'/kappa_p) rather than Ig/Isyn; Early effect and charge "
     "injection at the pulse edges (the negative spike at the onset); near rest the leak transistor "
     "leaves saturation, so the tail ends on the output's leakage"
+)
+
+DPI_TRAIN_WHY = (
+    "; in a train each pulse starts from a higher current, above Ig, where a pulse adds "
+    "far more than from rest, while the behavioural jumps are all equal (calibrated from rest): the "
+    "ideal DPI equation driven by the same finite pulses (the 'ideal DPI eq.' rows) follows the circuit, "
+    "so the error is the instant-jump approximation, not the DPI equation"
 )
 
 
@@ -301,10 +345,10 @@ def compare_dpi_train(
 
     The behavioural side is :func:`~dynapse_edu.experiments.spike_response`.
 
-    Metrics: largest current and mean current over the train. The behavioural
+    Metrics: largest current and mean current over the train (target: within 15 %, issue 12). The behavioural
     jumps add linearly; the circuit's charge per pulse shrinks as the current
     nears the steady state I_g (I_w / I_tau - 1) of the pulse, so the model
-    overshoots at high rates. The "ideal DPI eq." rows and the dotted curve are
+    overshoots at high rates. The "ideal DPI eq." rows (not scored) and the dotted curve are
     :func:`~dynapse_edu.core.synapse.dpi_pulse_response` with the circuit's pulses.
 
     Parameters
@@ -325,7 +369,7 @@ def compare_dpi_train(
     Returns
     -------
     Comparison
-        x = time (s), curves I_syn (A); no target.
+        x = time (s), curves I_syn (A); target 15 %.
 
     Raises
     ------
@@ -336,11 +380,12 @@ def compare_dpi_train(
     --------
     >>> cmp = compare_dpi_train(rate=50.0, n_pulses=5)  # doctest: +SKIP
     >>> print(cmp.report())  # doctest: +SKIP
-    DPI synapse, 5 pulses at 50 Hz:
+    DPI synapse, 5 pulses at 50 Hz, I_w 10 nA:
       largest current (A)          ngspice   1.479e-10   model   8.326e-11   ratio   0.563
       mean current (A)             ngspice   2.486e-11   model   1.596e-11   ratio   0.642
-      largest, ideal DPI eq. (A)   ngspice   1.479e-10   model   1.193e-10   ratio   0.806
-      mean, ideal DPI eq. (A)      ngspice   2.486e-11   model   2.004e-11   ratio   0.806
+      largest, ideal DPI eq. (A)   ngspice   1.479e-10   other   1.193e-10   ratio   0.806  (not scored)
+      mean, ideal DPI eq. (A)      ngspice   2.486e-11   other   2.004e-11   ratio   0.806  (not scored)
+      worst deviation 43.7 % (OUTSIDE the 15 % target)
       why they differ: ...
     """
     if not (rate > 0 and n_pulses >= 1):
@@ -362,14 +407,23 @@ def compare_dpi_train(
     mean_s = float(np.mean(np.interp(grid, t_s, i_s)))
     mean_m = float(np.mean(np.interp(grid, t_m, i_m)))
     starts = times - values["tpulse"]
-    ode = dpi_pulse_response(
-        t_m, starts, biases.pulse_width, biases.I_w, biases.I_g, biases.I_tau, biases.tau, biases.I_rest
-    )
-    ode_grid = dpi_pulse_response(
-        grid, starts, biases.pulse_width, biases.I_w, biases.I_g, biases.I_tau, biases.tau, biases.I_rest
-    )
+    why = DPI_WHY + DPI_TRAIN_WHY
+    try:
+        ode = dpi_pulse_response(
+            t_m, starts, biases.pulse_width, biases.I_w, biases.I_g, biases.I_tau, biases.tau, biases.I_rest
+        )
+        ode_grid = dpi_pulse_response(
+            grid, starts, biases.pulse_width, biases.I_w, biases.I_g, biases.I_tau, biases.tau, biases.I_rest
+        )
+        unscored = {
+            "largest, ideal DPI eq. (A)": (float(i_s.max()), float(ode.max())),
+            "mean, ideal DPI eq. (A)": (mean_s, float(np.mean(ode_grid))),
+        }
+    except ValueError as err:  # the closed form's root bracket can fail (core.synapse.dpi_charge); reference only
+        ode, unscored = None, {}
+        why += f" (the ideal-DPI reference could not be computed here: {err})"
     return Comparison(
-        name=f"DPI synapse, {n_pulses} pulses at {rate:g} Hz",
+        name=f"DPI synapse, {n_pulses} pulses at {rate:g} Hz, I_w {values['iw'] * 1e9:g} nA",
         x=t_m,
         spice=i_s,
         model=i_m,
@@ -379,13 +433,10 @@ def compare_dpi_train(
         metrics={
             "largest current (A)": (float(i_s.max()), float(i_m.max())),
             "mean current (A)": (mean_s, mean_m),
-            "largest, ideal DPI eq. (A)": (float(i_s.max()), float(ode.max())),
-            "mean, ideal DPI eq. (A)": (mean_s, float(np.mean(ode_grid))),
         },
-        why=DPI_WHY + "; in a train each pulse starts from a higher current, above Ig, where a pulse adds "
-        "far more than from rest, while the behavioural jumps are all equal (calibrated from rest): the "
-        "ideal DPI equation driven by the same finite pulses (the 'ideal DPI eq.' rows) follows the circuit, "
-        "so the error is the instant-jump approximation, not the DPI equation",
+        unscored=unscored,
+        target=0.15,
+        why=why,
         reference=ode,
         reference_label="ideal DPI equation, finite pulses",
         extra={"biases": biases, "params": p},
@@ -418,7 +469,7 @@ def compare_dpi_gain(
     Returns
     -------
     Comparison
-        x = I_w (A), curves the steady-state I_syn (A); no target.
+        x = I_w (A), curves the steady-state I_syn (A); target 15 % (issue 12).
 
     Examples
     --------
@@ -444,6 +495,7 @@ def compare_dpi_gain(
         x_label="I_w (A)",
         y_label="I_syn, steady state (A)",
         metrics=metrics,
+        target=0.15,
         why="the pair's split follows (Ig/Isyn)^(kappa_n'/kappa_p), where kappa_n' is the kappa of the pair's "
         f"nFETs, whose sources sit ~1.2 V above their bulk (body effect: kappa_n' = {tr.kappa_n_body:.2f}, "
         f"kappa_p = {tr.kappa_p:.2f}): the circuit's output grows as I_w^(kappa_p/kappa_n') = "
@@ -462,6 +514,79 @@ NEURON_WHY = (
     "carries its resting synaptic leakages (an extra I0 of shunt, ~0.5 I0 of NMDA input), which matter "
     "most near rheobase"
 )
+NEURON_DPI_WHY = (
+    "the circuit's feedback is k I_mem (the spike amplifier's short-circuit current, a power law of "
+    "slope 1 that blows up in finite time), the model's a sigmoid of I_mem fitted over two decades "
+    "below a hard threshold (calibration.measure_feedback); the reset releases gradually as Cref "
+    "crosses the inverter's switching region; the mirrors' Early effect; the behavioural soma also "
+    "carries its resting synaptic leakages, which matter most near rheobase"
+)
+#: The transistor neurons: ``"adexp"`` (``neuron_adexp.cir``, comparator threshold and switched
+#: feedback) and ``"dpi"`` (``neuron_dpi.cir``, the published spike-event amplifier). The
+#: comparisons use :data:`DEFAULT_NEURON` unless told otherwise.
+NEURON_CIRCUITS = ("adexp", "dpi")
+#: The netlist the neuron comparisons use by default: the DPI neuron replaces the comparator
+#: neuron only where it matches the model at least as well on the F-I curve (issue 12); measured
+#: 27 Nov/1 Dec 2026 it does not yet (worst 6.7 % against 3.9 %), so the comparator neuron stays.
+DEFAULT_NEURON = "adexp"
+
+
+def _check_circuit(circuit: str) -> str:
+    if circuit not in NEURON_CIRCUITS:
+        raise ParameterError(f"unknown neuron circuit {circuit!r}; choose one of {', '.join(NEURON_CIRCUITS)}")
+    return circuit
+
+
+def neuron_testbench(circuit: str = DEFAULT_NEURON) -> str:
+    """The F-I testbench of a transistor neuron (``"adexp"`` or ``"dpi"``).
+
+    Examples
+    --------
+    >>> neuron_testbench("dpi")
+    'neuron_dpi_tb-fi.cir'
+    """
+    return cal.NEURON_DPI_TB if _check_circuit(circuit) == "dpi" else cal.NEURON_TB
+
+
+def calibrated_neuron(
+    circuit: str = DEFAULT_NEURON,
+    netlist_params: Mapping[str, float] | None = None,
+    transistor: cal.TransistorFit | None = None,
+    cache: bool = True,
+) -> tuple[Any, Params]:
+    """The measured biases of a transistor neuron and the behavioural Params calibrated on them.
+
+    Parameters
+    ----------
+    circuit : str
+        ``"adexp"`` (:func:`~dynapse_edu.spice.calibration.measure_neuron_biases`,
+        :func:`~dynapse_edu.spice.calibration.neuron_params`) or ``"dpi"``
+        (:func:`~dynapse_edu.spice.calibration.measure_neuron_dpi_biases`,
+        :func:`~dynapse_edu.spice.calibration.neuron_dpi_params`).
+    netlist_params : dict, optional
+        Overrides of the testbench's ``.param`` values, SI units.
+    transistor : TransistorFit, optional
+        From :func:`~dynapse_edu.spice.calibration.extract_transistor` (default: measured now).
+    cache : bool
+        Use the on-disk ngspice result cache.
+
+    Returns
+    -------
+    tuple
+        (the biases dataclass, the Params).
+
+    Examples
+    --------
+    >>> biases, p = calibrated_neuron("dpi")  # doctest: +SKIP
+    >>> round(p.I_th * 1e9, 2)  # nA  # doctest: +SKIP
+    36.94
+    """
+    tr = _transistor(transistor, cache)
+    if _check_circuit(circuit) == "dpi":
+        biases = cal.measure_neuron_dpi_biases(netlist_params, tr, cache=cache)
+        return biases, cal.neuron_dpi_params(biases, tr)
+    biases = cal.measure_neuron_biases(netlist_params, tr, cache=cache)
+    return biases, cal.neuron_params(biases, tr)
 
 
 def spike_times_from_trace(t: ArrayLike, v: ArrayLike, threshold: float) -> np.ndarray:
@@ -489,6 +614,12 @@ def isi_rate(spikes: ArrayLike) -> float:
     return float(1.0 / np.mean(np.diff(spikes))) if spikes.size >= 2 else 0.0
 
 
+def _model_run(params: Params, current: float, duration: float, dt: float | None) -> Any:
+    chip = Chip(params.replace(I_const=float(current)))
+    chip.get_neurons(1, core=0)
+    return chip.run(duration, dt=dt, at_spikes=False)
+
+
 def model_spikes(params: Params, current: float, duration: float) -> np.ndarray:
     """Spike times of one behavioural neuron (a :class:`~dynapse_edu.hardware.chip.Chip`) under a constant current.
 
@@ -511,13 +642,15 @@ def model_spikes(params: Params, current: float, duration: float) -> np.ndarray:
     >>> model_spikes(Params(), 1e-9, 0.02).round(4)
     array([0.0052, 0.0159])
     """
-    chip = Chip(params.replace(I_const=float(current)))
-    chip.get_neurons(1, core=0)
-    return np.asarray(chip.run(duration, dt=None, at_spikes=False).spike_times[0], float)
+    return np.asarray(_model_run(params, current, duration, None).spike_times[0], float)
 
 
 def circuit_spikes(
-    current: float, duration: float, netlist_params: Mapping[str, float] | None = None, cache: bool = True
+    current: float,
+    duration: float,
+    netlist_params: Mapping[str, float] | None = None,
+    cache: bool = True,
+    circuit: str = DEFAULT_NEURON,
 ) -> tuple[np.ndarray, ngspice.SpiceResult]:
     """Spike times of the transistor-level neuron (rising v(vref) through Vdd/2), in s, and the raw run.
 
@@ -528,9 +661,11 @@ def circuit_spikes(
     duration : float
         Transient length ``tstop``, s.
     netlist_params : dict, optional
-        Other overrides of ``neuron_adexp_tb-fi.cir``'s ``.param`` values.
+        Other overrides of the testbench's ``.param`` values.
     cache : bool
         Use the on-disk ngspice result cache.
+    circuit : str
+        ``"adexp"`` or ``"dpi"`` (:data:`NEURON_CIRCUITS`).
 
     Returns
     -------
@@ -543,14 +678,23 @@ def circuit_spikes(
     >>> spikes.round(4)  # doctest: +SKIP
     array([0.0007, 0.004 , 0.0072, 0.0105, 0.0138, 0.017 ])
     """
+    tb = neuron_testbench(circuit)
     params = {**dict(netlist_params or {}), "iin": float(current), "tstop": float(duration)}
-    run = ngspice.run(cal.NEURON_TB, params, cache=cache)
-    vdd = float({**ngspice.netlist_params(cal.NEURON_TB), **params}.get("vdd", 1.8))
+    run = ngspice.run(tb, params, cache=cache)
+    vdd = float({**ngspice.netlist_params(tb), **params}.get("vdd", 1.8))
     return spike_times_from_trace(run["time"], run["v(vref)"], vdd / 2), run
 
 
 def _duration_for(rate: float, n_isi: int, lo: float, hi: float) -> float:
     return float(np.clip((n_isi + 1.5) / rate, lo, hi)) if rate > 0 else hi
+
+
+def _why(circuit: str) -> str:
+    return NEURON_DPI_WHY if circuit == "dpi" else NEURON_WHY
+
+
+def _label(circuit: str) -> str:
+    return "DPI neuron" if circuit == "dpi" else "comparator neuron"
 
 
 def compare_neuron_fi(
@@ -560,14 +704,15 @@ def compare_neuron_fi(
     cache: bool = True,
     n_isi: int = 10,
     max_duration: float = 1.0,
+    circuit: str = DEFAULT_NEURON,
 ) -> Comparison:
-    """Neuron F-I curve: ``neuron_adexp_tb-fi.cir`` vs the calibrated behavioural neuron.
+    """Neuron F-I curve: the transistor neuron's testbench vs the calibrated behavioural neuron.
 
     The behavioural neuron runs on a :class:`~dynapse_edu.hardware.chip.Chip`.
 
     Rates are 1 / mean ISI (the latency of the first spike from rest left
     out) over about ``n_isi`` intervals, at most ``max_duration`` s per point.
-    Metrics are the rates from 10 pA up (target: within 15 %); lower currents
+    Metrics are the rates from 10 pA up (target: within 10 %, issue 12); lower currents
     are drawn but not scored (near rheobase the rate is a steep function of
     the leak, see ``why``).
 
@@ -585,6 +730,8 @@ def compare_neuron_fi(
         About how many intervals each rate is measured over.
     max_duration : float
         Longest run per point, s.
+    circuit : str
+        ``"adexp"`` (``neuron_adexp.cir``) or ``"dpi"`` (``neuron_dpi.cir``).
 
     Returns
     -------
@@ -597,57 +744,63 @@ def compare_neuron_fi(
     >>> cmp.ok  # doctest: +SKIP
     True
     """
-    tr = _transistor(transistor, cache)
-    biases = cal.measure_neuron_biases(netlist_params, tr, cache=cache)
-    p = cal.neuron_params(biases, tr)
+    biases, p = calibrated_neuron(circuit, netlist_params, transistor, cache)
     currents = np.atleast_1d(np.asarray(currents, float))
     rate_s, rate_m = np.empty(currents.size), np.empty(currents.size)
     for k, current in enumerate(currents):
         guess = isi_rate(model_spikes(p, current, max_duration / 4)) or isi_rate(model_spikes(p, current, max_duration))
         duration = _duration_for(guess, n_isi, 0.03, max_duration)
         rate_m[k] = isi_rate(model_spikes(p, current, duration))
-        rate_s[k] = isi_rate(circuit_spikes(current, duration, netlist_params, cache)[0])
+        rate_s[k] = isi_rate(circuit_spikes(current, duration, netlist_params, cache, circuit)[0])
     metrics = {
         f"rate at {c * 1e12:g} pA (Hz)": (float(s), float(m))
         for c, s, m in zip(currents, rate_s, rate_m, strict=True)
         if c >= 10e-12
     }
     return Comparison(
-        name="neuron F-I curve",
+        name=f"F-I curve, {_label(circuit)}",
         x=currents,
         spice=rate_s,
         model=rate_m,
         x_label="input current (A)",
         y_label="rate (Hz)",
         metrics=metrics,
-        target=0.15,
+        target=0.10,
         log_x=True,
-        why=NEURON_WHY,
-        extra={"biases": biases, "params": p},
+        why=_why(circuit),
+        extra={"biases": biases, "params": p, "circuit": circuit},
     )
+
+
+#: The AHP weight current (in A) of the adaptation comparison, per circuit. The comparator neuron feeds
+#: its AHP for the refractory period (2.5 ms), the DPI neuron for its own AHP pulse (~0.1 ms).
+ADAPTATION_IAHW = {"adexp": 60e-12, "dpi": 500e-12}
 
 
 def compare_neuron_adaptation(
     current: float = 200e-12,
-    iahw: float = 60e-12,
+    iahw: float | None = None,
     duration: float = 0.3,
     netlist_params: Mapping[str, float] | None = None,
     transistor: cal.TransistorFit | None = None,
     cache: bool = True,
+    circuit: str = DEFAULT_NEURON,
 ) -> Comparison:
     """Spike-frequency adaptation: inter-spike intervals under a constant input, AHP on.
 
-    ``iahw`` (A) is the AHP weight current of the netlist. Metrics: first
-    interval, last interval, and their ratio (the adaptation). The circuit's
-    AHP jump per spike depends on the AHP current already there (the DPI
-    charges exponentially from rest, linearly above its gain current), the
-    behavioural jump is fixed, so the adapted interval differs most.
+    ``iahw`` (A) is the AHP weight current of the netlist (default
+    :data:`ADAPTATION_IAHW` of the circuit). Metrics: the first five intervals
+    and the adapted (last) interval (target: within 15 %, issue 12); the ratio
+    last/first is printed, not scored. The circuit's AHP jump per spike depends
+    on the AHP current already there (the DPI charges exponentially from rest,
+    linearly above its gain current), the behavioural jump is fixed, so the
+    adapted interval differs most.
 
     Parameters
     ----------
     current : float
         Input current, A.
-    iahw : float
+    iahw : float, optional
         AHP weight current of the netlist, A.
     duration : float
         Simulated time, s.
@@ -657,62 +810,168 @@ def compare_neuron_adaptation(
         From :func:`~dynapse_edu.spice.calibration.extract_transistor` (default: measured now).
     cache : bool
         Use the on-disk ngspice result cache.
+    circuit : str
+        ``"adexp"`` or ``"dpi"``.
 
     Returns
     -------
     Comparison
-        x = interval number, curves the ISI (s); no target.
+        x = interval number, curves the ISI (s).
 
     Raises
     ------
     ParameterError
-        When either side fires fewer than 3 spikes.
+        When either side fires fewer than 7 spikes.
 
     Examples
     --------
     >>> cmp = compare_neuron_adaptation(200e-12)  # doctest: +SKIP
-    >>> sorted(cmp.metrics)  # doctest: +SKIP
-    ['adaptation last/first', 'first ISI (s)', 'last ISI (s)']
+    >>> sorted(cmp.metrics)[:2]  # doctest: +SKIP
+    ['ISI 1 (s)', 'ISI 2 (s)']
     """
-    tr = _transistor(transistor, cache)
-    params = {**dict(netlist_params or {}), "iahw": float(iahw)}
-    biases = cal.measure_neuron_biases(params, tr, cache=cache)
-    p = cal.neuron_params(biases, tr)
-    s_spk, _ = circuit_spikes(current, duration, params, cache)
+    circuit = _check_circuit(circuit)
+    iahw = ADAPTATION_IAHW[circuit] if iahw is None else float(iahw)
+    params = {**dict(netlist_params or {}), "iahw": iahw}
+    biases, p = calibrated_neuron(circuit, params, transistor, cache)
+    s_spk, _ = circuit_spikes(current, duration, params, cache, circuit)
     m_spk = model_spikes(p, current, duration)
     isi_s, isi_m = np.diff(s_spk), np.diff(m_spk)
-    if isi_s.size < 2 or isi_m.size < 2:
+    if isi_s.size < 6 or isi_m.size < 6:
         raise ParameterError(
-            f"too few spikes to measure adaptation (circuit {s_spk.size}, model {m_spk.size}); "
+            f"too few spikes to measure adaptation (circuit {s_spk.size}, model {m_spk.size}, need 7); "
             f"raise current = {current!r} A or duration = {duration!r} s"
         )
     n = min(isi_s.size, isi_m.size)
-    metrics = {
-        "first ISI (s)": (float(isi_s[0]), float(isi_m[0])),
-        "last ISI (s)": (float(isi_s[-1]), float(isi_m[-1])),
-        "adaptation last/first": (float(isi_s[-1] / isi_s[0]), float(isi_m[-1] / isi_m[0])),
-    }
+    metrics = {f"ISI {k + 1} (s)": (float(isi_s[k]), float(isi_m[k])) for k in range(5)}
+    metrics["adapted (last) ISI (s)"] = (float(isi_s[-1]), float(isi_m[-1]))
     return Comparison(
-        name=f"neuron adaptation, {current * 1e12:g} pA input",
+        name=f"adaptation, {current * 1e12:g} pA input, {_label(circuit)}",
         x=np.arange(1, n + 1, dtype=float),
         spice=isi_s[:n],
         model=isi_m[:n],
         x_label="interval number",
         y_label="ISI (s)",
         metrics=metrics,
-        why=NEURON_WHY + "; the AHP jump per spike is state dependent in the circuit and fixed in the model",
-        extra={"biases": biases, "params": p, "spikes_spice": s_spk, "spikes_model": m_spk},
+        unscored={"adaptation last/first": (float(isi_s[-1] / isi_s[0]), float(isi_m[-1] / isi_m[0]))},
+        target=0.15,
+        why=_why(circuit) + "; the AHP jump per spike is state dependent in the circuit and fixed in the model",
+        extra={"biases": biases, "params": p, "spikes_spice": s_spk, "spikes_model": m_spk, "circuit": circuit},
+    )
+
+
+#: Where the upswing is sampled: these many seconds before the membrane current reaches the threshold.
+UPSWING_OFFSETS = (2e-3, 1e-3, 0.5e-3)
+
+
+def compare_neuron_upswing(
+    currents: ArrayLike = (20e-12, 50e-12, 200e-12),
+    netlist_params: Mapping[str, float] | None = None,
+    transistor: cal.TransistorFit | None = None,
+    cache: bool = True,
+    circuit: str = DEFAULT_NEURON,
+) -> Comparison:
+    """The upswing: I_mem over the last 2 ms before it reaches the threshold, circuit vs model.
+
+    For each input current both neurons start at rest and fire twice; the second
+    upswing (after a reset) is compared. Its end is where I_mem reaches the behavioural
+    threshold ``I_th``: the model's spike; in the circuit, the membrane current copy ``i(vimem)``
+    crossing ``I_th``. Metrics: I_mem
+    2, 1 and 0.5 ms before that (:data:`UPSWING_OFFSETS`; target: within 20 %, issue 12). The
+    curves are I_mem against the time to threshold.
+
+    Parameters
+    ----------
+    currents : array
+        Input currents, A (each must give an interval longer than t_ref + 2 ms).
+    netlist_params : dict, optional
+        Overrides of the testbench's ``.param`` values, SI units.
+    transistor : TransistorFit, optional
+        From :func:`~dynapse_edu.spice.calibration.extract_transistor` (default: measured now).
+    cache : bool
+        Use the on-disk ngspice result cache.
+    circuit : str
+        ``"adexp"`` or ``"dpi"``.
+
+    Returns
+    -------
+    Comparison
+        x = time before threshold (s, negative), curves I_mem (A) for each current in turn (NaN between).
+
+    Raises
+    ------
+    ParameterError
+        When either side does not reach the threshold twice, or the second upswing is shorter than 2 ms.
+
+    Examples
+    --------
+    >>> cmp = compare_neuron_upswing([200e-12], circuit="dpi")  # doctest: +SKIP
+    >>> sorted(cmp.metrics)[0]  # doctest: +SKIP
+    'I_mem -0.5 ms, 200 pA (A)'
+    """
+    biases, p = calibrated_neuron(circuit, netlist_params, transistor, cache)
+    currents = np.atleast_1d(np.asarray(currents, float))
+    window = max(UPSWING_OFFSETS)
+    grid = np.linspace(-window, -1e-5, 200)  # up to 10 us before the end (the model's trace is reset at 0)
+    xs, ys_s, ys_m, metrics = [], [], [], {}
+    for current in currents:
+        rate = isi_rate(model_spikes(p, current, 0.5))
+        duration = _duration_for(rate, 2, 0.02, 0.5)
+        _, run = circuit_spikes(current, duration, netlist_params, cache, circuit)
+        t_s, i_s = run["time"], np.abs(run["i(vimem)"])
+        result = _model_run(p, current, duration, 1e-5)
+        t_m, i_m = result.t, result.trace("I_mem")
+        # the end of each upswing: I_mem crossing I_th in the circuit, the spike (reset at I_th) in the model
+        ends = {
+            "circuit": spike_times_from_trace(t_s, np.log(np.maximum(i_s, 1e-18)), float(np.log(p.I_th))),
+            "model": np.asarray(result.spike_times[0], float),
+        }
+        traces = []
+        for t, i, side in ((t_s, i_s, "circuit"), (t_m, i_m, "model")):
+            crossings = ends[side]
+            if crossings.size < 2 or crossings[1] - crossings[0] < window + p.t_ref:
+                raise ParameterError(
+                    f"the {side} does not give a second upswing of {window * 1e3:g} ms at {current!r} A "
+                    f"(threshold crossings {np.round(crossings, 5).tolist()} s); choose a lower current"
+                )
+            traces.append(np.interp(crossings[1] + grid, t, i))
+        for offset in UPSWING_OFFSETS:
+            k = int(np.argmin(np.abs(grid + offset)))
+            key = f"I_mem -{offset * 1e3:g} ms, {current * 1e12:g} pA (A)"
+            metrics[key] = (float(traces[0][k]), float(traces[1][k]))
+        xs.append(np.append(grid, np.nan))
+        ys_s.append(np.append(traces[0], np.nan))
+        ys_m.append(np.append(traces[1], np.nan))
+    return Comparison(
+        name=f"upswing before threshold, {_label(circuit)}",
+        x=np.concatenate(xs),
+        spice=np.concatenate(ys_s),
+        model=np.concatenate(ys_m),
+        x_label="time to threshold (s)",
+        y_label="I_mem (A)",
+        metrics=metrics,
+        target=0.20,
+        log_y=True,
+        why=_why(circuit),
+        extra={"biases": biases, "params": p, "circuit": circuit},
     )
 
 
 __all__ = [
     "Comparison",
+    "timed",
+    "NEURON_CIRCUITS",
+    "DEFAULT_NEURON",
+    "ADAPTATION_IAHW",
+    "UPSWING_OFFSETS",
+    "neuron_testbench",
+    "calibrated_neuron",
     "spike_times_from_trace",
     "isi_rate",
     "model_spikes",
     "circuit_spikes",
     "compare_neuron_fi",
     "compare_neuron_adaptation",
+    "compare_neuron_upswing",
     "compare_transistor",
     "compare_dpi_pulse",
     "compare_dpi_train",

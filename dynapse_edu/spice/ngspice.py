@@ -34,6 +34,11 @@ What the wrapper does, and why
   from noise. It loads the netlist and reads the vectors through ngspice's
   own C API (``ngSpice_Circ``, ``ngSpice_Command``, ``ngGet_Vec_Info``), with
   PySpice's declarations of it.
+* **Time limit.** The analysis runs in ngspice's background thread (``bg_run``); the
+  wrapper waits for it at most ``timeout`` seconds (:data:`DEFAULT_TIMEOUT`), then stops it
+  with ``bg_halt`` and raises :class:`SpiceTimeoutError` (a Ctrl-C stops it the same way).
+* **Self-repair.** A cache entry that cannot be read (a truncated or corrupted ``.npz``) is
+  removed with a warning and the netlist is simulated again.
 * **Optional.** PySpice is imported when the first netlist runs (or
   :func:`available` is asked), never by ``import dynapse_edu``.
 
@@ -42,7 +47,8 @@ Errors
 :class:`SpiceNotAvailableError` when PySpice or the ngspice shared library is
 missing (with the install commands), :class:`SpiceNetlistError` when ngspice
 rejects the netlist, :class:`SpiceConvergenceError` when an analysis fails
-(naming the analysis and the options to try).
+(naming the analysis and the options to try), :class:`SpiceTimeoutError` when it
+runs past its time limit.
 """
 
 from __future__ import annotations
@@ -56,6 +62,9 @@ import os
 import re
 import tempfile
 import threading
+import time
+import warnings
+import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -69,6 +78,8 @@ from ..errors import DynapseError, ParameterError
 #: The folder holding the netlists: ``circuits/`` at the top of the repository, which the package
 #: carries as ``dynapse_edu.circuits`` (``pyproject.toml``), found through importlib.resources in a
 #: clone and in an installed wheel alike.
+#:
+#: :meta hide-value:
 CIRCUITS_DIR: Path = Path(str(resources.files("dynapse_edu.circuits")))
 
 #: How to install ngspice, said by every error that finds it missing.
@@ -93,6 +104,20 @@ class SpiceNetlistError(SpiceError, ValueError):
 
 class SpiceConvergenceError(SpiceError, RuntimeError):
     """An analysis did not converge (or produced no result)."""
+
+
+class SpiceTimeoutError(SpiceError, TimeoutError):
+    """An analysis ran longer than its time limit (``run(..., timeout=...)``) and was stopped."""
+
+
+#: Default time limit of one ngspice analysis, s (:func:`run`). The longest runs of the course (a BSIM
+#: neuron over 1 s of simulated time) take about 15 s on a busy 2-core machine; a unit slip (``tmax`` in
+#: ps instead of us) runs for many minutes: the limit stops it with a clear error instead.
+DEFAULT_TIMEOUT = 120.0
+#: How often the wrapper looks at the clock while a background analysis runs, s.
+_POLL = 0.02
+#: Set by ngspice's background thread when it exits (through the callback of :func:`_engine`).
+_BG_EXITED = threading.Event()
 
 
 @dataclass
@@ -259,6 +284,8 @@ class _Session:
     lib: Any  # the C functions of libngspice (ngSpice_Circ, ngSpice_Command, ...)
     ffi: Any  # PySpice's cffi FFI, which declares them
     version: str
+    #: True if ngspice reports the end of its background thread to us (:data:`_BG_EXITED`)
+    background: bool = True
 
 
 _SESSION: _Session | None = None
@@ -313,14 +340,30 @@ def _engine() -> _Session:
     # PySpice logs every stderr line of ngspice as an error, and warns about
     # the (working) ngspice 39: we judge the output ourselves.
     logging.getLogger("PySpice").setLevel(logging.CRITICAL)
+    class _Shared(NgSpiceShared):
+        """PySpice's wrapper whose background-thread callback returns the int ngspice's C API expects.
+
+        PySpice's own returns None, which cffi reports as an error on every ``bg_run``. ngspice calls it
+        with False when its background thread starts and True when it has exited (whatever PySpice
+        names the argument): the exit is what :func:`_run_with_deadline` waits for.
+        """
+
+        @staticmethod
+        def _background_thread_running(exited: bool, ngspice_id: int, user_data: Any) -> int:
+            if exited:
+                _BG_EXITED.set()
+            return 0
+
     try:
-        engine = NgSpiceShared.new_instance()
+        engine = _Shared.new_instance()
         # the C API of the library PySpice has just loaded and initialised (opening a loaded library again
         # gives the same one), through PySpice's declarations of it
         lib = ffi.dlopen(engine.library_path)
     except Exception as exc:  # cffi and PySpice raise OSError, NameError or CDefError here
         raise SpiceNotAvailableError(f"cannot load the ngspice shared library ({exc}). {INSTALL_HINT}") from None
-    session = _Session(engine, lib, ffi, str(engine.ngspice_version))
+    # an instance made before by PySpice itself (another library in this process) lacks our callback:
+    # its analyses then run in the foreground, without a time limit
+    session = _Session(engine, lib, ffi, str(engine.ngspice_version), background=isinstance(engine, _Shared))
     _command(session, "set num_threads=1")
     _SESSION = session
     return session
@@ -414,7 +457,41 @@ def _vectors(session: _Session, plot: str) -> dict[str, np.ndarray]:
     return out
 
 
-def _simulate(text: str, label: str) -> tuple[dict[str, np.ndarray], str]:
+def _halt(session: _Session) -> None:
+    """Stop a background analysis and wait (a few seconds at most) until ngspice's thread has exited."""
+    session.lib.ngSpice_Command(b"bg_halt")
+    _BG_EXITED.wait(10.0)
+    for command in ("destroy all", "remcirc"):
+        with contextlib.suppress(SpiceError):
+            _command(session, command)
+
+
+def _run_with_deadline(session: _Session, label: str, analysis: str, timeout: float | None) -> list[str]:
+    """Run the loaded circuit in ngspice's background thread, at most ``timeout`` s; its output lines."""
+    if not session.background:
+        return _command(session, "run")
+    session.engine.clear_output()
+    _BG_EXITED.clear()
+    rc = session.lib.ngSpice_Command(b"bg_run")
+    if rc:
+        raise SpiceError(f"ngspice command 'bg_run' returned {rc}: {_tail(_output(session))}")
+    start = time.monotonic()
+    try:
+        while not _BG_EXITED.wait(_POLL):  # short waits: a Ctrl-C gets through
+            if timeout is not None and time.monotonic() - start > timeout:
+                _halt(session)
+                raise SpiceTimeoutError(
+                    f"ngspice analysis '{analysis}' of {label} ran longer than timeout = {timeout:g} s and was "
+                    "stopped. Check the time step and tmax of the .tran line (a tmax in ps instead of us makes "
+                    "ngspice take millions of steps), or pass a larger timeout (timeout=None: no limit)"
+                )
+    except KeyboardInterrupt:  # Ctrl-C in a notebook: stop ngspice too, then let the interrupt through
+        _halt(session)
+        raise
+    return _output(session)
+
+
+def _simulate(text: str, label: str, timeout: float | None = DEFAULT_TIMEOUT) -> tuple[dict[str, np.ndarray], str]:
     analysis = next((line.strip() for line in text.splitlines() if _ANALYSIS_RE.match(line)), "")
     if not analysis:
         raise SpiceNetlistError(f"{label}: no analysis line (.tran, .dc, .op or .ac) in the netlist")
@@ -432,7 +509,7 @@ def _simulate(text: str, label: str) -> tuple[dict[str, np.ndarray], str]:
                 _command(session, "remcirc")
             raise SpiceNetlistError(f"ngspice rejected {label}: {_tail(bad or loaded)}")
         before = ffi.string(session.lib.ngSpice_CurPlot()).decode()
-        run_out = _command(session, "run")
+        run_out = _run_with_deadline(session, label, analysis, timeout)
         plot = ffi.string(session.lib.ngSpice_CurPlot()).decode()
         failed = [line for line in run_out if any(p in line.lower() for p in FAILURE_PATTERNS)]
         if failed or plot == before or plot == "const":
@@ -458,11 +535,65 @@ def cache_dir() -> Path:
     return Path(env) if env else Path.home() / ".cache" / "dynapse_edu" / "spice"
 
 
+def check_timeout(timeout: float | None) -> float | None:
+    """A time limit in s, checked: None (no limit) or a number > 0 (inf allowed, meaning no limit).
+
+    Parameters
+    ----------
+    timeout : float or None
+        Seconds.
+
+    Returns
+    -------
+    float or None
+        The limit, None for none.
+
+    Raises
+    ------
+    ParameterError
+        For a value that is not a positive number of seconds (or None).
+
+    Examples
+    --------
+    >>> check_timeout(30), check_timeout(None)
+    (30.0, None)
+    """
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float, np.integer, np.floating)):
+        raise ParameterError(f"timeout = {timeout!r} must be a number of seconds > 0, or None for no limit")
+    value = float(timeout)
+    if math.isnan(value) or value <= 0:
+        raise ParameterError(f"timeout = {timeout!r} s is outside the allowed range (0, inf] s (None: no limit)")
+    return None if math.isinf(value) else value
+
+
+def _read_cache(store: Path, key: str, used: dict[str, float]) -> SpiceResult | None:
+    """The cached result in ``store``, or None if there is none; a damaged entry is removed with a warning."""
+    if not store.is_file():
+        return None
+    try:
+        with np.load(store, allow_pickle=False) as npz:
+            names = [str(n) for n in npz["names"]]
+            vectors = {n: np.asarray(npz[f"v{k}"]) for k, n in enumerate(names)}
+            return SpiceResult(vectors, str(npz["analysis"]), key, cached=True, params=used)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError) as exc:
+        warnings.warn(
+            f"the SPICE cache entry {store} cannot be read ({type(exc).__name__}: {exc}); removed, simulating again",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        with contextlib.suppress(OSError):
+            store.unlink()
+        return None
+
+
 def run(
     netlist: str | os.PathLike[str],
     params: Mapping[str, float] | None = None,
     analysis: str | None = None,
     cache: bool = True,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> SpiceResult:
     """Run a netlist of ``circuits/`` (or a path) in ngspice and return its vectors.
 
@@ -477,7 +608,10 @@ def run(
         Replaces the netlist's analysis line, e.g. ``"tran 10u 0.2 0 50u"`` or ``"op"``.
     cache : bool
         Read and write the on-disk cache (:func:`cache_dir`), keyed by the final netlist
-        text and the ngspice version.
+        text and the ngspice version. An entry that cannot be read is removed (with a
+        ``RuntimeWarning``) and the netlist simulated again.
+    timeout : float or None
+        Time limit of the analysis in s (wall clock), default :data:`DEFAULT_TIMEOUT`; None for none.
 
     Returns
     -------
@@ -493,8 +627,10 @@ def run(
         When the netlist is missing or ngspice rejects it.
     SpiceConvergenceError
         When the analysis fails (naming it and the options to try).
+    SpiceTimeoutError
+        When the analysis runs longer than ``timeout`` (it is stopped first).
     ParameterError
-        For an unknown parameter name or a value that is not a finite number.
+        For an unknown parameter name, a value that is not a finite number, or a bad ``timeout``.
 
     Examples
     --------
@@ -508,18 +644,17 @@ def run(
     >>> run("mosfet_tb-dc.cir", {"vds": 0.5}, analysis="op")["v(dn)"]  # doctest: +SKIP
     array([0.5])
     """
+    limit = check_timeout(timeout)
     path = netlist_path(netlist)
     text = netlist_text(path, params, analysis)
     version = _engine().version
     key = hashlib.sha256(f"{version}\n{text}".encode()).hexdigest()[:24]
     used = {k.lower(): float(v) for k, v in (params or {}).items()}
     store = cache_dir() / f"{path.stem}-{key}.npz"
-    if cache and store.is_file():
-        with np.load(store, allow_pickle=False) as npz:
-            names = [str(n) for n in npz["names"]]
-            vectors = {n: np.asarray(npz[f"v{k}"]) for k, n in enumerate(names)}
-            return SpiceResult(vectors, str(npz["analysis"]), key, cached=True, params=used)
-    vectors, ran = _simulate(text, path.name)
+    cached = _read_cache(store, key, used) if cache else None
+    if cached is not None:
+        return cached
+    vectors, ran = _simulate(text, path.name, limit)
     if cache:
         store.parent.mkdir(parents=True, exist_ok=True)
         names = list(vectors)
@@ -537,7 +672,10 @@ __all__ = [
     "SpiceNotAvailableError",
     "SpiceNetlistError",
     "SpiceConvergenceError",
+    "SpiceTimeoutError",
     "SpiceResult",
+    "DEFAULT_TIMEOUT",
+    "check_timeout",
     "available",
     "ngspice_version",
     "netlist_path",

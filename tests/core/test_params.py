@@ -1,4 +1,5 @@
 import math
+import re
 
 import pytest
 
@@ -90,3 +91,30 @@ def test_describe_lists_every_parameter_with_unit():
     rows = Params.describe()
     assert [r["name"] for r in rows] == list(FIELD_NAMES)
     assert all(r["unit"] in {"A", "F", "V", "s", "1"} and r["meaning"] for r in rows)
+
+
+# --- issue 16: every bad input named at the door ----------------------------------------------------------
+@pytest.mark.parametrize("key", ["I_tau_mme", "tau_mem", "Isoma_dpi_tau"])
+def test_an_unknown_key_in_params_is_a_parameter_error_naming_it(key):
+    with pytest.raises(ParameterError, match=rf"unknown parameter\(s\) \['{key}'\] in Params\(\.\.\.\); known"):
+        Params(**{key: 1e-12})
+
+
+def test_params_takes_keywords_only():
+    with pytest.raises(ParameterError, match=r"keyword arguments only .* got 1 positional: \(1e-12,\)"):
+        Params(1e-12)
+    assert Params(I_tau_mem=7e-12).I_tau_mem == 7e-12 and Params().replace(I0=1e-13).I0 == 1e-13
+
+
+@pytest.mark.parametrize("value", ["abc", "1e-12", None, [1e-12], True])
+def test_from_seed_refuses_a_value_that_is_not_a_number(value):
+    with pytest.raises(ParameterError) as info:
+        from_seed({"Isoma_dpi_tau": value})
+    assert f"Isoma_dpi_tau = {value!r}" in str(info.value) and "I_tau_mem" in str(info.value)
+
+
+@pytest.mark.parametrize("value", ["5e-12", None, math.nan, math.inf, True])
+def test_a_field_that_is_not_a_finite_number_is_named(value):
+    with pytest.raises(ParameterError, match=re.escape("I_tau_mem")) as info:
+        Params(I_tau_mem=value)
+    assert repr(value) in str(info.value)

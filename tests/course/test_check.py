@@ -51,8 +51,59 @@ def test_results_and_reset_keep_the_record_in_order():
     check.close(0.0, 1.0, "x", question="b")
     assert [(r.question, r.passed) for r in check.results()] == [("a", True), ("b", False)]
     assert check.results()[1].as_dict() == {"question": "b", "passed": False, "message": check.results()[1].message,
-                                            "points": 1.0, "score": 0.0}
+                                            "points": 1.0, "expected": None, "score": 0.0}
     assert len(check.reset()) == 2 and check.results() == []
+
+
+@pytest.mark.parametrize(("answer", "band"), [(1.05, "off by 3% to 10%"), (0.8, "off by 10% to 30%"),
+                                              (0.0, "off by 30% to 100%"), (2.5, "off by more than 100%")])
+def test_a_wrong_answer_gets_a_direction_and_a_band_never_the_value(answer, band):
+    expected = 3.546099290780142e-3
+    result = check.close(answer * expected, expected, "tau", "ms", 1e-3)
+    assert band in result.message and ("too large" if answer > 1 else "too small") in result.message
+    assert "3.546" not in result.message and "3.55" not in result.message and result.expected is None
+    assert "3.546" not in check.synapse_tau(0.5 * expected, "AMPA").message
+
+
+def test_the_right_value_is_kept_for_the_instructor_only_when_asked():
+    before = check.reveal_expected(True)
+    try:
+        result = check.close(1.0, 2.0, "x")
+        assert result.expected == 2.0 and "2" not in result.message.split("x = 1")[1].split("tolerance")[0]
+    finally:
+        check.reveal_expected(before)
+    assert check.close(1.0, 2.0, "x").expected is None
+
+
+def test_measured_from_trace_needs_a_measurement_of_each_trace():
+    others = [Params(I_tau_nmda=1e-12), Params(I_tau_nmda=5e-12, C_nmda=1.5e-12)]
+    assert check.measured_from_trace(experiments.measure_decay, "NMDA", [None, *others])
+    typed_in = Params().tau_syn("NMDA")
+    copied = check.measured_from_trace(lambda t, I: typed_in, "NMDA", [None, *others])
+    assert not copied and "on kernel 2 of 3" in copied.message
+    formula = check.measured_from_trace(lambda t, I: Params().tau_syn("NMDA"), "NMDA", others)
+    assert not formula and "kernel 1 of 2" in formula.message
+    raising = check.measured_from_trace(lambda t, I: 1 / 0, "NMDA", [None])
+    assert not raising and "raised ZeroDivisionError" in raising.message
+    with pytest.raises(ParameterError, match="must be a function"):
+        check.measured_from_trace(3.5e-3, "NMDA", [None])
+    with pytest.raises(ParameterError, match="params_list is empty"):
+        check.measured_from_trace(experiments.measure_decay, "NMDA", [])
+
+
+def test_biases_kept_accepts_only_the_named_biases():
+    chip = Chip()
+    chip.set_bias(0, "IF_THR_N", 1, 90)
+    assert check.biases_kept(chip, 0, ["IF_THR_N"])
+    other_core = Chip()
+    other_core.set_bias(2, "IF_RFR_N", 0, 30)
+    broken = check.biases_kept(other_core, 0, ["IF_RFR_N"])
+    assert not broken and "IF_RFR_N of core 2" in broken.message
+    direct = Chip()
+    direct.set_bias(0, I_tau_mem=7e-12)  # a model parameter set directly, bypassing the bias generator
+    assert not check.biases_kept(direct, 0, ["IF_THR_N"])
+    with pytest.raises(ParameterError, match="Chip or Board"):
+        check.biases_kept("chip", 0, ["IF_THR_N"])
 
 
 @pytest.mark.parametrize("synapse", ["AMPA", "NMDA", "GABA_A", "GABA_B"])

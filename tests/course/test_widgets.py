@@ -77,3 +77,26 @@ def test_check_count_returns_an_int():
     assert widgets.check_count("n", np.int32(7), 1, 10) == 7
     assert type(widgets.check_count("n", np.int32(7), 1, 10)) is int
     assert widgets.check_count("n", 1, 1, 1) == 1  # both ends included
+
+
+def test_show_error_prints_type_and_message_only(capsys):
+    def refuse(value):
+        raise widgets.ParameterError(f"value = {value} is not allowed; " + "the allowed range is 1..64 " * 8)
+
+    assert widgets.show_error(refuse, 0) is None
+    printed = capsys.readouterr().out
+    assert printed.startswith("ParameterError: value = 0 is not allowed")
+    assert "Traceback" not in printed and "File " not in printed
+    assert max(len(line) for line in printed.splitlines()) <= 100
+    assert widgets.show_error(lambda x: 2 * x, 21) == 42 and capsys.readouterr().out == ""
+
+
+def test_table_escapes_cells_and_checks_its_shape():
+    table = widgets.Table(["name", "rule"], [["I_tau", "I_g < I_syn"]], code=["name"])
+    html = table._repr_html_()
+    assert "<code" in html and "I_g &lt; I_syn" in html and html.count("<th ") == 2
+    assert str(table).splitlines() == ["name   rule", "I_tau  I_g < I_syn"]
+    with pytest.raises(ParameterError, match="row 0 has 1 cells"):
+        widgets.Table(["a", "b"], [["x"]])
+    with pytest.raises(ParameterError, match="code columns"):
+        widgets.Table(["a"], [["x"]], code=["b"])

@@ -60,9 +60,22 @@ def test_adaptation_panel_intervals_grow_only_with_adaptation():
 
 # --- chapter 8 -------------------------------------------------------------------
 def test_nmda_gate_panel_half_open_at_threshold():
-    out = wb.nmda_gate_panel(I_nmda_thr_pA=50.0)
+    out = wb.nmda_gate_panel(I_nmda_thr_pA=50.0, duration_ms=100.0)
     assert out["at_threshold"] == pytest.approx(0.5)
     assert out["at_rest"] == pytest.approx(1 / (1 + 50.0), rel=1e-12)  # I0 = 1 pA
+
+
+def test_nmda_gate_panel_run_passes_less_and_fires_less_with_a_higher_threshold():
+    fig, axes = plt.subplots(1, 2)
+    open_gate = wb.nmda_gate_panel(I_nmda_thr_pA=1.0, axes=axes)
+    closed = wb.nmda_gate_panel(I_nmda_thr_pA=1000.0, axes=axes)
+    assert 0 < closed["passed"] < open_gate["passed"] <= 1
+    assert closed["output_spikes"] < open_gate["output_spikes"]
+    # the dots of the run lie on the gate's curve: fraction passed = nmda_gate(1, I_mem)
+    dots = [line for line in axes[0].lines if line.get_linestyle() == "None"][-1]  # the latest run's
+    I_mem, fraction = (np.asarray(v) for v in dots.get_data())
+    expected = 1 / (1 + 1000.0 * pA / (I_mem * pA))
+    assert np.allclose(fraction, expected, rtol=0.05, atol=0.01)
 
 
 def test_inhibition_lowers_rates_and_rejects_excitation():
@@ -119,3 +132,45 @@ def test_closest_to_median():
     assert wb.closest_to_median(rates, 3).tolist() == [0, 2, 3]
     with pytest.raises(ParameterError, match="n = 6"):
         wb.closest_to_median(rates, 6)
+
+
+# --- every rate panel answers with the fast engine, and agrees with the reference -------
+@pytest.mark.parametrize(("panel", "kwargs", "keys"), [
+    (wb.fi_panel, {"max_current_pA": 2000.0, "points": 4, "duration_ms": 200.0}, ["rates"]),
+    (wb.ff_panel, {"weights": (4.0,), "points": 3, "duration_ms": 200.0}, [4.0]),
+    (wb.inhibition_panel, {"points": 3, "duration_ms": 200.0}, ["none", "GABA_A", "GABA_B"]),
+])
+def test_rate_panels_fast_by_default_and_within_one_spike_of_the_reference(panel, kwargs, keys):
+    fast = panel(**kwargs)
+    reference = panel(**kwargs, method="reference")
+    one_spike = 1 / 0.2  # Hz: one output spike more or less in 200 ms
+    for key in keys:
+        assert np.abs(fast[key] - reference[key]).max() <= one_spike + 1e-9, key
+    assert panel.__defaults__[-1] == "fast"
+
+
+def test_adaptation_panel_fast_matches_the_reference_intervals():
+    fast, reference = (wb.adaptation_panel(I_w_ahp_pA=2.0, method=m) for m in ("fast", "reference"))
+    assert fast["intervals"] == reference["intervals"]
+    assert fast["last_isi"] == pytest.approx(reference["last_isi"], abs=1e-4)  # 0.1 ms
+
+
+def test_mismatch_factor_panel_shows_which_bias_sets_the_rate():
+    fig, axes = plt.subplots(1, 2)
+    identical = wb.mismatch_factor_panel(spread=0.0, duration_ms=100.0, axes=axes)
+    assert identical["rate_std"] == 0.0 and math.isnan(identical["correlation"])
+    assert identical["rate_mean"] == pytest.approx(experiments.fi_curve([1e-9], 0.1, method="fast")[0])
+    input_bias = wb.mismatch_factor_panel(bias="IF_DC_P", axes=axes)
+    unused_bias = wb.mismatch_factor_panel(bias="PS_WEIGHT_EXC_F_N", axes=axes)  # no AMPA input arrives
+    assert input_bias["correlation"] > 0.4
+    assert abs(unused_bias["correlation"]) < 0.2
+    assert input_bias["rate_std"] == unused_bias["rate_std"] > 0  # the same chip: only the x axis differs
+
+
+def test_adaptation_panel_draws_I_ahp_that_grows_with_its_weight():
+    fig, axes = plt.subplots(1, 2)
+    weak = wb.adaptation_panel(I_w_ahp_pA=0.5, axes=axes)
+    strong = wb.adaptation_panel(I_w_ahp_pA=4.0, axes=axes)
+    assert strong["I_ahp_max"] > 2 * weak["I_ahp_max"] > 0
+    labels = [line.get_label() for line in axes[1].lines]
+    assert any("I_ahp" in label for label in labels)

@@ -18,6 +18,7 @@ from dynapse_edu import Chip  # noqa: E402
 from dynapse_edu.core.params import Params  # noqa: E402
 from dynapse_edu.course import widgets_chip as wc  # noqa: E402
 from dynapse_edu.errors import HardwareLimitError, ParameterError  # noqa: E402
+from dynapse_edu.hardware import biasgen  # noqa: E402
 from dynapse_edu.hardware.biasgen import bias_current  # noqa: E402
 from dynapse_edu.hardware.routing import CAM_PER_NEURON  # noqa: E402
 
@@ -103,3 +104,55 @@ def test_bias_panel_rejects_out_of_range_settings():
         wc.bias_panel("IF_DC_P", coarse=1, fine=256)
     with pytest.raises(HardwareLimitError, match="unknown bias"):
         wc.bias_panel("IF_FOO", coarse=1, fine=1)
+
+
+def test_routing_panel_draws_the_cam_entries_and_sram_slots():
+    fig, axes = plt.subplots(1, 2)
+    out = wc.routing_panel(n_sources=5, weight=3, target_chips=2, monitor=True, axes=axes)
+    cam = axes[0].images[0].get_array()
+    assert int(np.count_nonzero(~np.ma.getmaskarray(np.ma.masked_invalid(cam)))) == out["cam_needed"] == 15
+    assert "accepted" in axes[0].get_title()
+    labels = [text.get_text() for text in axes[1].texts]
+    assert labels[0] == "host" and sum(label.startswith("chip") for label in labels) == 2 and "free" in labels
+    refused = wc.routing_panel(n_sources=20, weight=4, target_chips=4, monitor=True, axes=axes)
+    assert not refused["accepted"] and "16 do not fit" in axes[0].get_xlabel()
+
+
+def test_bias_table_formats_the_library_rows():
+    table = wc.bias_table()
+    rows = biasgen.bias_table()
+    assert len(table) == len(rows) == len(biasgen.BIAS_NAMES)
+    for shown, row in zip(table.rows, rows, strict=True):
+        assert shown[0] == row["name"] and shown[3] == f"({row['coarse']}, {row['fine']})"
+        assert shown[5].endswith(" %")
+    assert "<table" in table._repr_html_() and "|---" not in table._repr_html_()
+
+
+def test_bias_board_panel_turns_settings_into_parameters_and_a_run():
+    fig, axes = plt.subplots(1, 2)
+    default = wc.bias_board_panel(duration_ms=100.0, axes=axes)
+    assert default["tau_mem"] == pytest.approx(Chip().params(0).tau_mem)
+    # a leak bias twice as large: half the membrane time constant (the circuit sees bias + I0)
+    setting = Chip().get_biases(0)["IF_TAU1_N"]
+    faster = wc.bias_board_panel({"IF_TAU1_N": (setting.coarse, 2 * setting.fine)}, duration_ms=100.0, axes=axes)
+    I0 = Params().I0
+    expected = default["tau_mem"] * (bias_current(setting.coarse, setting.fine) + I0) / (
+        bias_current(setting.coarse, 2 * setting.fine) + I0)
+    assert faster["tau_mem"] == pytest.approx(expected, rel=1e-9)
+    driven = wc.bias_board_panel({"IF_DC_P": (2, 100)}, duration_ms=100.0, axes=axes)
+    assert driven["I_const"] == pytest.approx(bias_current(2, 100) + I0) and driven["spikes"] > default["spikes"]
+    with pytest.raises(HardwareLimitError, match="unknown bias 'IF_NOPE'"):
+        wc.bias_board_panel({"IF_NOPE": (0, 1)})
+
+
+def test_bias_board_has_a_slider_pair_per_bias_and_redraws_on_a_move(capsys):
+    board = wc.bias_board(duration_ms=20.0)  # outside a notebook the board's output goes to stdout
+    assert set(board.sliders) == set(biasgen.BIAS_NAMES)
+    assert "I_const 1 pA" in capsys.readouterr().out  # IF_DC_P off: only the leakage I0
+    coarse, fine = board.sliders["IF_DC_P"]
+    coarse.value, fine.value = 2, 100  # what a student's slider moves do
+    assert "I_const 322.6 pA" in capsys.readouterr().out
+    board.sliders["IF_TAU1_N"][0].value = 7  # a membrane leak of tens of nA: too fast to integrate
+    board.sliders["IF_TAU1_N"][1].value = 255
+    printed = capsys.readouterr().out
+    assert "Error: " in printed and "Traceback" not in printed

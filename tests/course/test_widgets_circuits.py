@@ -95,3 +95,24 @@ def test_part1_panel_draws_synapses_above_the_soma():
     assert [line.get_label() for line in axes[1].lines][:3] == ["I_in", "I_mem", "I_ahp"]
     with pytest.raises(ParameterError, match="2 Axes"):
         wc.part1_panel(duration_ms=100.0, axes=axes[:1])
+
+
+def test_tau_explorer_draws_the_decay_beside_the_default():
+    fig, ax = plt.subplots()
+    out = wc.tau_explorer(C_pF=4.0, I_tau_pA=20.0, ax=ax)
+    chosen, default = ax.lines[1], ax.lines[0]
+    # the chosen curve falls to 1/e of its start (above the floor) at the returned tau, twice the default's
+    t, current = chosen.get_data()
+    k = int((abs(t - out["tau_ms"])).argmin())
+    assert current[k] == pytest.approx(current[0] / 2.718281828, rel=0.02)
+    assert out["tau"] == pytest.approx(2 * Params().tau_syn("AMPA"), rel=1e-12)
+    assert default.get_data()[1][k] < current[k]
+
+
+def test_part1_panel_takes_the_sliders_low_end():
+    fig, axes = plt.subplots(2, 1, sharex=True)
+    no_nmda = wc.part1_panel(nmda_weight=0.0, ampa_weight=2.0, duration_ms=100.0, axes=axes)
+    assert no_nmda["peak_nmda"] == pytest.approx(Params().I0)  # the NMDA synapse got nothing: at its floor
+    assert no_nmda["peak_ampa"] > 100 * Params().I0
+    silent = wc.part1_panel(nmda_weight=0.0, ampa_weight=0.0, duration_ms=100.0, axes=axes)
+    assert silent["output_spikes"] == 0 and silent["peak_ampa"] == pytest.approx(Params().I0)

@@ -41,8 +41,11 @@ def test_comparison_panel_rejects_unknown_names():
 
 @pytest.mark.usefixtures("ngspice")
 def test_comparison_and_dpi_pulse_panels_agree_with_compare():
-    ratios = wt.comparison_panel("dpi_pulse")
+    fig, axes = plt.subplots(1, 2)
+    ratios = wt.comparison_panel("dpi_pulse", axes=axes)
     assert ratios == compare.compare_dpi_pulse().ratios
+    bars = axes[1].patches[: len(ratios)]  # the scored metrics' bars come first, in the order of the ratios
+    assert [bar.get_width() for bar in bars] == pytest.approx(list(ratios.values()))
     out = wt.dpi_pulse_panel(iw_nA=10.0, tpulse_us=50.0, itau_pA=20.0)
     assert out["peak_ratio"] == pytest.approx(ratios["peak current (A)"])
     assert abs(out["tau_ratio"] - 1) <= 0.10
@@ -79,3 +82,11 @@ def test_wta_fast_engine_matches_reference():
 def test_build_wta_respects_the_cam():
     with pytest.raises(HardwareLimitError, match="CAM fan-in"):
         wt.build_wta(w_exc=7)  # 4 + 8 * 7 = 60, + 16 of inhibition > 64
+
+
+def test_device_table_lists_every_device_of_the_netlist():
+    table = wt.device_table("dpi_synapse.cir")
+    devices = wt.netlist_devices("dpi_synapse.cir")
+    assert len(table) == len(devices) > 3
+    assert [row[0] for row in table.rows] == [line.split()[0] for line, _ in devices]
+    assert [row[2] for row in table.rows] == [comment for _, comment in devices]

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from dynapse_edu import Chip, PoissonGenerator, RegularGenerator, SpikeGenerator
 from dynapse_edu.core.params import Params
+from dynapse_edu.engines.limits import IntegrationLimitError
 from dynapse_edu.errors import DynapseError, HardwareLimitError, ParameterError
 from dynapse_edu.hardware.biasgen import BIAS_NAMES, C_REFRACTORY, V_SWING, bias_current
 from dynapse_edu.hardware.board import Board
@@ -116,10 +117,10 @@ def test_leak_two_neurons_use_if_tau2():
     chip = Chip()
     pop = chip.get_neurons(2, core=0)
     chip.use_tau2(pop[1:])
-    chip.set_bias(0, "IF_TAU2_N", 6, 255)  # a huge leak: these neurons are silenced
+    chip.set_bias(0, "IF_TAU2_N", 5, 40)  # a huge leak (63 nA, tau_mem about 1 us): these neurons are silenced
     p1, p2 = chip.neuron_params()
     assert p1 == chip.params(0)
-    assert p2.I_tau_mem == pytest.approx(3.2e-6 + I0)
+    assert p2.I_tau_mem == pytest.approx(40 / 255 * 400e-9 + I0)
     assert p2.alpha_mem == pytest.approx(p1.alpha_mem * p1.I_tau_mem / p2.I_tau_mem)  # same gain current
     chip.add_connection(RegularGenerator(1, 200.0), pop, "AMPA", weight=4)
     counts = chip.run(0.1, dt=None, at_spikes=False).spike_count
@@ -162,7 +163,13 @@ def _simulate_with(settings_):
         chip.add_connection(src, pop, syn, weight=1 if syn.startswith("GABA") else 3)
     for name, coarse, fine in settings_:
         chip.set_bias(0, name, coarse, fine)
-    r = chip.run(0.015, dt=5e-4)
+    before = board_to_dict(chip)
+    try:
+        r = chip.run(0.015, dt=5e-4)
+    except IntegrationLimitError as refused:  # outside the integrators' domain: refused, naming the fields
+        assert refused.parameters and all(name in str(refused) for name in refused.parameters)
+        assert board_to_dict(chip) == before
+        return
     for trace in STATE_TRACES:
         for v in (r.trace(trace, 0), r.trace(trace, 1)):
             assert np.all(np.isfinite(v)), trace
@@ -228,3 +235,15 @@ def test_set_bias_current_picks_the_nearest_setting():
     with pytest.raises(HardwareLimitError, match="below the leakage floor"):
         chip.set_bias_current(0, "NPDPIE_TAU_S_P", 0.5e-12)
     assert board_to_dict(chip) == before
+
+
+def test_a_setting_the_integrators_refuse_names_the_chip_biases():
+    """A neuron that would fire without end is refused by both integrators, naming the biases to turn."""
+    chip = Chip()
+    chip.get_neurons(1, core=0)
+    chip.set_bias(0, "IF_RFR_N", 7, 255)  # a refractory period of nanoseconds
+    chip.set_bias(0, "IF_DC_P", 7, 255)  # under 24 uA of input
+    for method in ("fast", "reference"):
+        with pytest.raises(IntegrationLimitError, match=r"chip biases: IF_RFR_N, IF_DC_P") as err:
+            chip.run(0.1, method=method)
+        assert "t_ref" in err.value.parameters

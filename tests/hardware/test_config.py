@@ -1,14 +1,17 @@
 """Configuration files: save a whole board, load it back, identical spikes; broken files name the rule."""
 
 import json
+import re
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from dynapse_edu import Chip, CosineRateGenerator, PoissonGenerator, RegularGenerator, SpikeGenerator
 from dynapse_edu.errors import HardwareLimitError, ParameterError
 from dynapse_edu.hardware.board import Board
-from dynapse_edu.hardware.config import CONFIG_VERSION, board_from_dict, board_to_dict, load, save
+from dynapse_edu.hardware.config import CONFIG_VERSION, board_from_dict, board_to_dict, check_schema, load, save
 from dynapse_edu.hardware.mismatch import Mismatch
 
 
@@ -154,3 +157,112 @@ def test_a_loaded_board_keeps_every_bias_bank():
             assert copy.get_biases(core, chip) == board.get_biases(core, chip)
     assert copy.tau2_ids.tolist() == board.tau2_ids.tolist()
     assert copy.neuron_params() == board.neuron_params()
+
+
+# --- the schema: unknown keys, types, booleans, version; unreadable paths (issue 16, item 4) ---------------
+def _dict_paths(value, path=()):
+    """Every path of a dict inside a configuration (where an unknown key could be slipped in)."""
+    if isinstance(value, dict):
+        yield path
+        for key, item in value.items():
+            yield from _dict_paths(item, (*path, key))
+    elif isinstance(value, list):
+        for k, item in enumerate(value):
+            yield from _dict_paths(item, (*path, k))
+
+
+def _at(config, path):
+    for part in path:
+        config = config[part]
+    return config
+
+
+@pytest.mark.parametrize(
+    "edit, match",
+    [
+        (lambda c: c.update(conections_v2=c.pop("connections")),
+         r"unknown key 'conections_v2' at configuration\['conections_v2'\]; allowed keys there: connections, cores"),
+        (lambda c: c["cores"][3].update(extra=1), r"unknown key 'extra' at configuration\['cores'\]\[3\]\['extra'\]"),
+        (lambda c: c["cores"][0]["params"].update(I_tau_mme=1e-12),
+         r"unknown key 'I_tau_mme' at configuration\['cores'\]\[0\]\['params'\]\['I_tau_mme'\]; "
+         r"allowed keys there: I0"),
+        (lambda c: c["inputs"][1].update(rates=3.0),
+         r"unknown key 'rates' at configuration\['inputs'\]\[1\]\['rates'\]"),
+        (lambda c: c["neurons"].update(tau3=[]), r"unknown key 'tau3' at configuration\['neurons'\]\['tau3'\]"),
+        (lambda c: c["mismatch"].update(sigma=1), r"unknown key 'sigma' at configuration\['mismatch'\]\['sigma'\]"),
+        (lambda c: c.update(hardware="false"),
+         r"configuration\['hardware'\] = 'false': 'false' is not of type 'boolean'"),
+        (lambda c: c.update(monitor="no"), r"configuration\['monitor'\] = 'no': 'no' is not of type 'boolean'"),
+        (lambda c: c.update(monitor=0), r"configuration\['monitor'\] = 0: 0 is not of type 'boolean'"),
+        (lambda c: c.update(inputs=None), r"configuration\['inputs'\] = None: None is not of type 'array'"),
+        (lambda c: c.update(cores={}), r"configuration\['cores'\] = \{\}: \{\} is not of type 'array'"),
+        (lambda c: c.update(neurons=[1, 2]), r"configuration\['neurons'\] = \[1, 2\]: .* is not of type 'object'"),
+        (lambda c: c["inputs"][0].update(rate="300"), r"configuration\['inputs'\]\[0\]\['rate'\] = '300'"),
+        (lambda c: c["inputs"][0].update(fpga="true"), r"configuration\['inputs'\]\[0\]\['fpga'\] = 'true'"),
+        (lambda c: c["connections"][0]["weight"].__setitem__(0, "3"),
+         r"configuration\['connections'\]\[0\]\['weight'\]\[0\] = '3'"),
+        (lambda c: c["cores"][0]["biases"].update(IF_DC_P=[1]),
+         r"configuration\['cores'\]\[0\]\['biases'\]\['IF_DC_P'\] = \[1\]: \[1\] is too short"),
+        (lambda c: c.pop("kind"), r"configuration lacks a key: 'kind' is a required property"),
+        (lambda c: c.update(version="1"), "configuration version '1' is not supported"),
+        (lambda c: c.update(version=True), "configuration version True is not supported"),
+        (lambda c: c.update(version=2), "configuration version 2 is not supported; this dynapse_edu reads version 1"),
+    ],
+)
+def test_the_schema_names_the_key_and_its_path(edit, match):
+    with pytest.raises(ParameterError, match="invalid configuration: " + match):
+        board_from_dict(_broken(edit))
+
+
+@pytest.mark.parametrize("config", [[], None, "board", 3])
+def test_a_configuration_that_is_not_a_mapping_is_refused(config):
+    with pytest.raises(ParameterError, match=re.escape(f"configuration = {config!r}")):
+        board_from_dict(config)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data(), st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12))
+def test_an_unknown_key_anywhere_is_refused_with_its_path(data, key):
+    config = board_to_dict(_small())
+    paths = list(_dict_paths(config))
+    path = data.draw(st.sampled_from(paths))
+    target = _at(config, path)
+    # biases are keyed by bias names, checked by the bias bank (HardwareLimitError with the 25 names)
+    assume(key not in target and (not path or path[-1] != "biases"))
+    target[key] = 1
+    with pytest.raises(ParameterError) as info:
+        board_from_dict(json.loads(json.dumps(config)))
+    where = "configuration" + "".join(f"[{p!r}]" for p in (*path, key))
+    assert f"unknown key {key!r} at {where}" in str(info.value)
+
+
+def _small() -> Board:
+    board = Board(n_chips=1, mismatch=Mismatch(seed=2))
+    pop = board.get_neurons(2, core=1)
+    board.add_connection(PoissonGenerator(1, 20.0, seed=3), pop, "AMPA", weight=2)
+    board.add_connection(SpikeGenerator([0], [0.01]), pop, "NMDA", weight=1)
+    board.add_connection(pop[:1], pop[1:], "GABA_A", weight=1)
+    return board
+
+
+def test_unreadable_paths_are_one_clear_sentence(tmp_path):
+    (tmp_path / "binary.json").write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00\x00")
+    cases = [
+        (tmp_path / "missing.json", "no such file"),
+        (tmp_path, "it is a directory, not a file"),
+        (tmp_path / "binary.json", "it is not a text file"),
+    ]
+    for path, reason in cases:
+        with pytest.raises(ParameterError, match=re.escape(f"cannot read the configuration {str(path)!r}: {reason}")):
+            load(path)
+    with pytest.raises(ParameterError, match="path = 5 must be a str or a pathlib.Path"):
+        load(5)
+
+
+def test_the_writer_s_files_pass_the_schema(tmp_path):
+    for board in (_board(), _small(), Chip(), Board(n_chips=4, hardware=False, monitor=False)):
+        config = board_to_dict(board)
+        check_schema(config)
+        check_schema(json.loads(json.dumps(config)))
+        save(board, tmp_path / "b.json")
+        assert board_to_dict(load(tmp_path / "b.json")) == config

@@ -49,8 +49,8 @@ def test_explicit_generator_sorts_and_cuts():
 @pytest.mark.parametrize(
     ("make", "match"),
     [
-        (lambda: RegularGenerator(0, 10.0), "positive integer"),
-        (lambda: RegularGenerator(1, -5.0), r"rate = -5.0 Hz is outside the allowed range \[0, 1e\+06\] Hz"),
+        (lambda: RegularGenerator(0, 10.0), r"n = 0 must be an integer in 1\.\.100000"),
+        (lambda: RegularGenerator(1, -5.0), r"rate = -5.0 Hz is outside the allowed range \[0, 100000\] Hz"),
         (lambda: PoissonGenerator(1, float("nan")), "rate = nan"),
         (lambda: CosineRateGenerator(1, 10.0, depth=1.5, frequency=1.0), r"depth = 1.5 .*\[0, 1\]"),
         (lambda: SpikeGenerator([0, 1], [0.1]), "equal length"),

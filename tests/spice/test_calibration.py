@@ -14,6 +14,7 @@ from dynapse_edu.errors import ParameterError
 from dynapse_edu.experiments import measure_decay
 from dynapse_edu.spice import calibration as cal
 from dynapse_edu.spice import ngspice as spice
+from dynapse_edu.spice.compare import spike_times_from_trace
 
 KT_Q_27C = 1.380649e-23 * 300.15 / 1.602176634e-19  # thermal voltage at 27 C, V
 
@@ -132,3 +133,63 @@ def test_neuron_refractory_period_matches_prediction(tr):
     released = t[(t > t[k]) & (vref < b.V_sw)][0]
     assert released - t[k] == pytest.approx(b.t_ref, rel=0.1)
     assert vmem[(t > t[k] + 1e-4) & (t < released - 1e-4)].max() < 0.05  # held at ground meanwhile
+
+
+# --- the DPI neuron: spike amplifier feedback, AHP pulse --------------------------------------
+def test_fit_feedback_recovers_a_sigmoid_and_rejects_bad_input():
+    i = np.linspace(1e-11, 2e-9, 300)
+    fb = cal.fit_feedback(i, cal.feedback_sigmoid(i, 5e-12, 1.2e-9, 2e-10), 2e-9)
+    assert (fb.gain, fb.threshold, fb.norm) == pytest.approx((5e-12, 1.2e-9, 2e-10), rel=1e-4)
+    assert fb.predict(1.2e-9) == pytest.approx(2.5e-12, rel=1e-4)
+    with pytest.raises(ParameterError, match="i_max"):
+        cal.fit_feedback(i, i, -1.0)
+    with pytest.raises(ParameterError, match="fewer than 5"):
+        cal.fit_feedback(i, i, 1e-14)
+
+
+def test_spike_amplifier_feedback_grows_with_imem_and_is_calibrated():
+    """The DC sweep: Ia = k I_mem below the inverter's switch, k set by the mirror; the fit follows it."""
+    fb = cal.measure_feedback()
+    below = (fb.i_mem > 1e-10) & (fb.i_mem < 0.3 * fb.i_switch)
+    k = fb.i_fb[below] / fb.i_mem[below]
+    assert np.all(np.diff(fb.i_fb[below]) > 0)  # positive feedback, rising with I_mem
+    assert 5e-4 < np.median(k) < 5e-3 and k.max() / k.min() < 1.5  # a power law of slope ~1 (a mirror ratio)
+    assert 1e-7 < fb.i_switch < 5e-6  # the inverter switches at Vmem ~0.55 V
+    assert fb.i_max == pytest.approx(cal.FEEDBACK_THRESHOLD_FRACTION * fb.i_switch)
+    fitted = (fb.i_mem >= fb.i_max / 100) & (fb.i_mem <= fb.i_max)
+    err = np.abs(np.log(fb.predict(fb.i_mem[fitted]) / fb.i_fb[fitted]))
+    assert err.max() < 0.8 and fb.rms_log_error < 0.4  # within a factor 2.2 everywhere, ~30 % rms
+    # a wider mirror output (wfb x 2) doubles the feedback, and the fit follows
+    wide = cal.measure_feedback({"wfb": 1e-6})
+    k_wide = np.interp(1e-8, wide.i_mem, wide.i_fb) / np.interp(1e-8, fb.i_mem, fb.i_fb)
+    assert k_wide == pytest.approx(2.0, rel=0.1)
+
+
+def test_neuron_dpi_biases_and_params(tr):
+    b = cal.measure_neuron_dpi_biases(transistor=tr)
+    assert b.I_tau == pytest.approx(1e-12, rel=0.3) and b.I_g == pytest.approx(1e-9, rel=0.1)
+    assert 0.3 < b.V_sw < 1.2
+    assert b.t_ahp == pytest.approx(b.netlist_params["tpulse_ahp"], rel=0.3)  # the AHP pulse width parameter
+    assert b.t_ahp < b.t_ref / 10  # its own pulse, not the refractory period
+    p = cal.neuron_dpi_params(b, tr)
+    assert p.I_th == b.feedback.i_max and p.I_pfb_gain == b.feedback.gain
+    assert p.I_pfb_th == b.feedback.threshold and p.I_pfb_norm == b.feedback.norm
+    assert p.t_ref == pytest.approx(b.t_ref) and p.tau_mem == pytest.approx(b.tau_mem, rel=1e-9)
+    # the refractory bias does not move the AHP pulse (issue 12), the pulse-width parameter does
+    b2 = cal.measure_neuron_dpi_biases({"irfr": 400e-12, "tpulse_ahp": 200e-6}, transistor=tr)
+    assert b2.t_ref == pytest.approx(b.t_ref / 2, rel=0.1)
+    assert b2.t_ahp == pytest.approx(2 * b.t_ahp, rel=0.1)
+
+
+def test_neuron_dpi_ahp_pulse_in_the_transient():
+    """One AHP pulse per output spike, of width t_ahp (v(vpx) above V_sw), much shorter than t_ref."""
+    b = cal.measure_neuron_dpi_biases()
+    run = spice.run(cal.NEURON_DPI_TB, {"iin": 1e-9, "tstop": 0.02, "iahw": 1e-9})
+    t, vpx, vref = run["time"], run["v(vpx)"], run["v(vref)"]
+    starts = spike_times_from_trace(t, vpx, b.V_sw)
+    ends = spike_times_from_trace(t, -vpx, -b.V_sw)
+    spikes = spike_times_from_trace(t, vref, 0.9)
+    assert starts.size == spikes.size >= 3
+    widths = ends[: starts.size] - starts
+    assert np.allclose(widths, b.t_ahp, rtol=0.25)
+    assert run["v(vahp)"][-1] > run["v(vahp)"][0] + 0.05  # the AHP DPI charged

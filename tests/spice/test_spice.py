@@ -7,11 +7,14 @@ a fresh temporary directory for the session, so every run simulates.
 
 from __future__ import annotations
 
+import _thread
 import os
 import re
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -77,6 +80,49 @@ def test_non_convergence_names_the_analysis_and_options(tmp_path):
     bad.write_text("* current into a capacitor only\ni1 0 n1 1m\nc1 n1 0 1p\n.tran 1u 10u\n.end\n")
     with pytest.raises(spice.SpiceConvergenceError, match=r"'\.tran 1u 10u' of floating.cir failed.*gmin"):
         spice.run(bad, cache=False)
+
+
+def test_a_run_past_its_time_limit_is_stopped_with_a_clear_error():
+    """A unit slip (tmax in ps instead of us) would run for minutes: the limit stops it, the engine stays usable."""
+    start = time.monotonic()
+    with pytest.raises(spice.SpiceTimeoutError, match=r"tran 1u 0\.2 0 2e-11.*timeout = 0\.5 s"):
+        spice.run("dpi_synapse_tb-pulse.cir", analysis="tran 1u 0.2 0 2e-11", cache=False, timeout=0.5)
+    assert time.monotonic() - start < 10
+    assert spice.run("mosfet_tb-dc.cir", analysis="op", cache=False)["v(gn)"][0] == pytest.approx(0.25)
+
+
+def test_an_interrupt_stops_ngspice_and_leaves_it_usable():
+    """Ctrl-C in a notebook (KeyboardInterrupt in the main thread) stops the background analysis too."""
+    timer = threading.Timer(0.5, _thread.interrupt_main)
+    timer.start()
+    start = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            spice.run("dpi_synapse_tb-pulse.cir", analysis="tran 1u 0.2 0 2e-11", cache=False, timeout=60)
+    finally:
+        timer.cancel()
+    assert time.monotonic() - start < 10
+    assert spice.run("mosfet_tb-dc.cir", analysis="op", cache=False)["v(gn)"][0] == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize("timeout", [0, -1.0, float("nan"), "10", True])
+def test_a_bad_timeout_is_refused_naming_it(timeout):
+    with pytest.raises(ParameterError, match=re.escape(f"timeout = {timeout!r}")):
+        spice.run("mosfet_tb-dc.cir", analysis="op", cache=False, timeout=timeout)
+    assert spice.check_timeout(float("inf")) is None and spice.check_timeout(None) is None
+
+
+@pytest.mark.parametrize("damage", [b"not a zip file at all", b"PK\x03\x04 truncated", b""])
+def test_a_corrupted_cache_entry_is_removed_and_simulated_again(damage):
+    first = spice.run("mosfet_tb-dc.cir", {"vds": 0.7}, analysis="op")
+    store = spice.cache_dir() / f"mosfet_tb-dc-{first.key}.npz"
+    assert store.is_file()
+    store.write_bytes(damage)
+    with pytest.warns(RuntimeWarning, match="cannot be read.*removed, simulating again"):
+        again = spice.run("mosfet_tb-dc.cir", {"vds": 0.7}, analysis="op")
+    assert not again.cached and again.key == first.key
+    np.testing.assert_array_equal(again["v(dn)"], first["v(dn)"])
+    assert spice.run("mosfet_tb-dc.cir", {"vds": 0.7}, analysis="op").cached  # rewritten, readable
 
 
 def test_missing_ngspice_library_says_how_to_install():
