@@ -100,12 +100,14 @@ print("version", dynapse_edu.__version__)
 
 
 @pytest.mark.slow
-def test_the_wheel_runs_a_testbench_and_the_demo_outside_the_repository(distributions, tmp_path):
-    require_ngspice("the installed wheel's testbench")
+@pytest.mark.parametrize("kind", ["wheel", "sdist"])
+def test_the_distribution_runs_a_testbench_and_the_demo_outside_the_repository(distributions, tmp_path, kind):
+    """Installed from the wheel or from the sdist, with the spice extra, in a fresh environment."""
+    require_ngspice(f"the installed {kind}'s testbench")
     env_dir = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(env_dir)], check=True, timeout=300)
     python = env_dir / "bin" / "python"
-    install = subprocess.run([str(python), "-m", "pip", "install", "-q", f"{distributions['wheel']}[spice]"],
+    install = subprocess.run([str(python), "-m", "pip", "install", "-q", f"{distributions[kind]}[spice]"],
                              capture_output=True, text=True, timeout=900, check=False)
     assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
     away = tmp_path / "elsewhere"
