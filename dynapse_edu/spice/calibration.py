@@ -43,6 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -570,6 +571,19 @@ def neuron_params(
     >>> round(p.tau_mem * 1e3, 1), round(p.t_ref * 1e3, 3), round(p.I_th * 1e9, 3)  # ms, ms, nA  # doctest: +SKIP
     (57.3, 2.528, 1.024)
     """
+    return _soma_params(
+        biases, transistor, base,
+        I_th=biases.I_th, I_pfb_gain=biases.I_pfb, I_pfb_th=biases.I_th, I_pfb_norm=PFB_NORM_FRACTION * biases.I_th,
+    )
+
+
+def _soma_params(biases: Any, transistor: TransistorFit, base: ParamsLike, **spike: float) -> Params:
+    """The Params both neuron netlists share (membrane, reset, refractory period, AHP DPI), plus ``spike``.
+
+    ``spike`` holds what the two netlists set differently: the threshold and the feedback
+    (``I_th``, ``I_pfb_gain``, ``I_pfb_th``, ``I_pfb_norm``). One ``replace``, so that Params
+    checks the finished set.
+    """
     values = biases.netlist_params
     p = resolve(base).replace(
         I0=transistor.I0_n, Ut=transistor.Ut, kappa_n=transistor.kappa_n, kappa_p=transistor.kappa_p
@@ -579,16 +593,13 @@ def neuron_params(
         C_mem=effective_capacitance(values["cmem"], transistor.kappa_n, p),
         I_tau_mem=biases.I_tau,
         alpha_mem=biases.I_g / biases.I_tau,
-        I_th=biases.I_th,
         I_reset=transistor.I0_n,
         t_ref=biases.t_ref,
-        I_pfb_gain=biases.I_pfb,
-        I_pfb_th=biases.I_th,
-        I_pfb_norm=PFB_NORM_FRACTION * biases.I_th,
         C_ahp=effective_capacitance(values["cahp"], transistor.kappa_n, p),
         I_tau_ahp=biases.I_ahtau,
         alpha_ahp=ahp_alpha,
         I_w_ahp=max(weight_current_for_jump(biases.ahp_jump, ahp_alpha), 1e-15),
+        **spike,
     )
 
 
@@ -896,26 +907,9 @@ def neuron_dpi_params(biases: NeuronDPIBiases, transistor: TransistorFit, base: 
     >>> round(p.I_th * 1e9, 2), round(p.I_pfb_gain * 1e12, 1)  # nA, pA  # doctest: +SKIP
     (36.94, 25.8)
     """
-    values = biases.netlist_params
     fb = biases.feedback
-    p = resolve(base).replace(
-        I0=transistor.I0_n, Ut=transistor.Ut, kappa_n=transistor.kappa_n, kappa_p=transistor.kappa_p
-    )
-    ahp_alpha = biases.I_ahg / biases.I_ahtau
-    return p.replace(
-        C_mem=effective_capacitance(values["cmem"], transistor.kappa_n, p),
-        I_tau_mem=biases.I_tau,
-        alpha_mem=biases.I_g / biases.I_tau,
-        I_th=fb.i_max,
-        I_reset=transistor.I0_n,
-        t_ref=biases.t_ref,
-        I_pfb_gain=fb.gain,
-        I_pfb_th=fb.threshold,
-        I_pfb_norm=fb.norm,
-        C_ahp=effective_capacitance(values["cahp"], transistor.kappa_n, p),
-        I_tau_ahp=biases.I_ahtau,
-        alpha_ahp=ahp_alpha,
-        I_w_ahp=max(weight_current_for_jump(biases.ahp_jump, ahp_alpha), 1e-15),
+    return _soma_params(
+        biases, transistor, base, I_th=fb.i_max, I_pfb_gain=fb.gain, I_pfb_th=fb.threshold, I_pfb_norm=fb.norm
     )
 
 
