@@ -42,9 +42,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from dynapse_edu import experiments  # noqa: E402
 from dynapse_edu.core.synapse import SYNAPSE_TYPES  # noqa: E402
+from dynapse_edu.course import capstone  # noqa: E402
 from dynapse_edu.course import widgets_behaviour as wb  # noqa: E402
 from dynapse_edu.course import widgets_chip as wch  # noqa: E402
 from dynapse_edu.course import widgets_circuits as wc  # noqa: E402
+from dynapse_edu.course import widgets_foundations as wf  # noqa: E402
+from dynapse_edu.course import widgets_routing as wr  # noqa: E402
 from dynapse_edu.course import widgets_transistors as wt  # noqa: E402
 from dynapse_edu.errors import HardwareLimitError, ParameterError  # noqa: E402
 from dynapse_edu.hardware.biasgen import BIAS_NAMES  # noqa: E402
@@ -54,10 +57,25 @@ from dynapse_edu.hardware.biasgen import BIAS_NAMES  # noqa: E402
 WIDGETS: dict[str, tuple[Callable[..., Any], dict[str, tuple[Any, Any]]]] = {
     # name: (panel, controls)
     "tau_explorer (ch 1)": (wc.tau_explorer, {"C_pF": (0.5, 10.0), "I_tau_pA": (1.0, 100.0)}),
+    "subthreshold_panel (biology)": (wf.subthreshold_panel, {"kappa": (0.5, 0.9),
+                                                                        "temperature_C": (0.0, 100.0)}),
+    "adex_panel (biology)": (wf.adex_panel, {"I_nA": (0.0, 2.0), "a_nS": (0.0, 20.0), "b_pA": (0.0, 300.0),
+                                                        "tau_w_ms": (20.0, 500.0)}),
+    "phase_plane_panel (biology)": (wf.phase_plane_panel, {"I_const_pA": (0.0, 3000.0),
+                                                                      "I_w_ahp_pA": (0.5, 20.0),
+                                                                      "I_tau_ahp_pA": (1.0, 20.0)}),
+    "input_playground_panel (biology)": (
+        wf.input_playground_panel,
+        {"kind": ("regular", "cosine"), "rate": (10.0, 400.0), "weight": (0.5, 8.0), "depth": (0.0, 1.0),
+         "frequency": (1.0, 20.0)}),
+    "ff_relu_panel (biology)": (wf.ff_relu_panel, {"weight": (0.5, 8.0), "max_rate": (100.0, 400.0),
+                                                              "input": ("regular", "poisson")}),
     "synapse_kernel_panel (ch 2)": (
         wc.synapse_kernel_panel,
         {"synapse": (SYNAPSE_TYPES[0], SYNAPSE_TYPES[-1]), "weight": (0.25, 4.0), "I_tau_pA": (2.0, 80.0),
          "alpha": (1.0, 10.0)}),
+    "pulse_panel (ch 2)": (wc.pulse_panel, {"width_us": (1.0, 2000.0), "I_w_nA": (1.0, 50.0), "I_g_pA": (10.0, 500.0),
+                                            "rate_Hz": (10.0, 400.0), "I_tau_pA": (5.0, 80.0)}),
     "neuron_panel (ch 3)": (wc.neuron_panel, {"I_const_pA": (0.0, 3000.0), "t_ref_ms": (0.0, 30.0),
                                               "I_tau_mem_pA": (1.0, 50.0)}),
     "part1_panel (ch 3)": (wc.part1_panel, {"nmda_weight": (0.0, 2.0), "ampa_weight": (0.0, 4.0)}),
@@ -85,6 +103,12 @@ WIDGETS: dict[str, tuple[Callable[..., Any], dict[str, tuple[Any, Any]]]] = {
                                                               "itau_pA": (10.0, 40.0)}),
     "wta_panel (ch 11)": (wt.wta_panel, {"rate_a": (40.0, 160.0), "rate_b": (40.0, 160.0), "w_exc": (1, 7),
                                          "w_inh": (0, 6)}),
+    "routing_explorer (ch 13)": (wr.routing_explorer, {"network": (wr.NETWORKS[0], wr.NETWORKS[-1]), "n": (2, 256),
+                                                       "weight": (1, 64), "mapping": ("compact", "spread"),
+                                                       "n_chips": (1, 4), "monitor": (True, False)}),
+    "handshake_figure (ch 13)": (wr.handshake_figure, {"n_events": (1, 8)}),
+    "memory_panel (ch 14)": (capstone.memory_panel, {"weight": (1, 3), "weight_current_pA": (2.0, 200.0),
+                                                     "synapse": ("AMPA", "NMDA"), "seed": (0, 5)}),
 }
 
 # Widgets whose every new setting is a new ngspice run: timed with an empty result cache. The other

@@ -28,6 +28,7 @@ LAZY = {
     "tqdm": "progress bars of sweeps (extra 'fast')",
     "ipywidgets": "the book's widgets (extra 'book')",
     "IPython": "display in notebooks (extra 'book')",
+    "jupyterquiz": "the chapters' self-check questions (extra 'book')",
     "nbformat": "assignment tools (extra 'assign')",
     "nbclient": "assignment tools (extra 'assign')",
     "matplotlib.pyplot": "pyplot picks a GUI backend when imported: only when a figure is drawn",

@@ -15,6 +15,35 @@ State layout
 The state of N neurons is an array of shape (6, N), rows in the order of
 :data:`STATE_NAMES`: membrane, adaptation, then the four synapse currents in
 the order of :data:`~dynapse_edu.core.synapse.SYNAPSE_TYPES`. All values in A.
+
+The pulse extender
+------------------
+By default (``t_pulse`` = None, the original simulator's convention) an input
+spike adds the jump ``I_w0 alpha w`` to its synapse at once (:func:`input_jumps`)
+and an output spike adds ``I_w_ahp alpha_ahp`` to the adaptation DPI. A neuron
+whose :class:`~dynapse_edu.core.params.Params` set ``t_pulse`` (s) takes each
+input spike as a *pulse* instead, as the circuit does (Bartolozzi & Indiveri
+2007; Chicca et al. 2014, eq. 4-6): for ``t_pulse`` the synapse's input is the
+weight current ``I_w0 w`` (:func:`input_pulse_currents`) and its DPI follows
+the full equation :func:`~dynapse_edu.core.synapse.dpi_derivative` with the
+``(1 + I_g / I_syn)`` factor (exact solution:
+:func:`~dynapse_edu.core.synapse.dpi_under_input`); with ``t_pulse_ahp`` set the
+adaptation DPI likewise takes a pulse of ``I_w_ahp`` for ``t_pulse_ahp`` per
+output spike (its own width, as the Dynap-SE1 model of rockpool has; not the
+refractory period). The extenders are kept in :class:`Pulses`.
+
+The pulse-extender rule: one extender per neuron and synapse type (and one for
+the adaptation), *retriggered*. A spike that arrives while the pulse is on
+restarts it: the pulse ends ``t_pulse`` after the latest spike (spikes closer
+than ``t_pulse`` merge into one longer pulse, they do not add their charges).
+While it is on, the input current is that of the latest trigger: the sum of
+the weight currents of the spikes that arrived at that very time (several
+connections, or a weight w > 1, at once add up), replacing the current of
+earlier spikes. With equal weights (the chip: one weight bias per synapse type
+and core) this is the extender's behaviour; a weight-1 spike arriving during a
+weight-4 pulse lowers the input to the weight-1 current for the rest of the
+(extended) pulse. Pulse edges are discontinuities of the input: both
+integrators stop at them exactly.
 """
 
 from __future__ import annotations
@@ -25,7 +54,7 @@ import numpy as np
 
 from .neuron import floor, hold_at_floor, membrane_rate, positive_feedback, soma_input, spike_reset
 from .params import FIELD_NAMES, Params
-from .synapse import SYNAPSE_TYPES, dpi_decay, dpi_tau, spike_jump, synapse_key
+from .synapse import SYNAPSE_TYPES, dpi_decay, dpi_derivative, dpi_tau, spike_jump, synapse_key
 
 #: Names of the state rows.
 STATE_NAMES: tuple[str, ...] = ("I_mem", "I_ahp") + tuple(f"I_{synapse_key(s)}" for s in SYNAPSE_TYPES)
@@ -47,7 +76,11 @@ class NeuronTable:
       :data:`~dynapse_edu.core.synapse.SYNAPSE_TYPES` (:func:`input_jumps` makes jumps of them),
     * ``jump_ahp`` (N,): current added to the adaptation DPI per output spike, in A
       (:func:`~dynapse_edu.core.synapse.spike_jump` of ``I_w_ahp`` and ``alpha_ahp``),
-    * ``tau_decay`` (5, N): ``tau_ahp`` and ``tau_syn`` stacked, the decay constants of state rows 1..5.
+    * ``tau_decay`` (5, N): ``tau_ahp`` and ``tau_syn`` stacked, the decay constants of state rows 1..5;
+      ``I_g_decay`` and ``I_tau_decay`` (5, N): their gain (``alpha * I_tau``) and leak currents, A,
+    * ``t_pulse``, ``t_pulse_ahp`` (N,): the pulse widths in s, NaN for None (instant jumps);
+      ``pulsed``, ``pulsed_ahp`` (N,) bool: whether the neuron's synapses, its adaptation, take pulses.
+      ``jump_ahp`` is 0 where ``pulsed_ahp`` (the pulse feeds the adaptation instead).
 
     Examples
     --------
@@ -79,11 +112,16 @@ class NeuronTable:
         if isinstance(params, Params):
             params = [params] * (1 if n is None else n)
         n = len(params)
-        values = {name: np.array([getattr(p, name) for p in params], dtype=float) for name in FIELD_NAMES}
+        values = {
+            name: np.array([np.nan if getattr(p, name) is None else getattr(p, name) for p in params], dtype=float)
+            for name in FIELD_NAMES
+        }
+        values["pulsed"] = np.isfinite(values["t_pulse"])
+        values["pulsed_ahp"] = np.isfinite(values["t_pulse_ahp"])
         values["kappa"] = (values["kappa_n"] + values["kappa_p"]) / 2
         values["tau_mem"] = dpi_tau(values["C_mem"], values["I_tau_mem"], values["Ut"], values["kappa"])
         values["tau_ahp"] = dpi_tau(values["C_ahp"], values["I_tau_ahp"], values["Ut"], values["kappa"])
-        values["jump_ahp"] = spike_jump(values["I_w_ahp"], values["alpha_ahp"])
+        values["jump_ahp"] = np.where(values["pulsed_ahp"], 0.0, spike_jump(values["I_w_ahp"], values["alpha_ahp"]))
         keys = [synapse_key(s) for s in SYNAPSE_TYPES]
         values["tau_syn"] = np.stack(
             [dpi_tau(values[f"C_{k}"], values[f"I_tau_{k}"], values["Ut"], values["kappa"]) for k in keys]
@@ -91,6 +129,9 @@ class NeuronTable:
         values["I_w0_syn"] = np.stack([values[f"I_w0_{k}"] for k in keys])
         values["alpha_syn"] = np.stack([values[f"alpha_{k}"] for k in keys])
         values["tau_decay"] = np.vstack([values["tau_ahp"][None, :], values["tau_syn"]])  # rows AHP..GABA_B
+        values["I_tau_decay"] = np.stack([values["I_tau_ahp"]] + [values[f"I_tau_{k}"] for k in keys])
+        alphas = np.stack([values["alpha_ahp"]] + [values[f"alpha_{k}"] for k in keys])
+        values["I_g_decay"] = alphas * values["I_tau_decay"]
         return cls(values=values, n=n)
 
     def subset(self, idx: np.ndarray) -> NeuronTable:
@@ -110,11 +151,15 @@ def rest_state(table: NeuronTable) -> np.ndarray:
     return np.repeat(table.I0[None, :], N_STATE, axis=0).copy()
 
 
-def derivatives(state: np.ndarray, table: NeuronTable, refractory: np.ndarray | None = None) -> np.ndarray:
+def derivatives(
+    state: np.ndarray, table: NeuronTable, refractory: np.ndarray | None = None, pulse_input: np.ndarray | None = None
+) -> np.ndarray:
     """d(state)/dt for N neurons, shape (6, N), in A/s.
 
-    The adaptation and synapse rows decay (:func:`~dynapse_edu.core.synapse.dpi_decay`), the
-    membrane row follows :func:`~dynapse_edu.core.neuron.membrane_rate`. Every current sitting
+    The adaptation and synapse rows decay (:func:`~dynapse_edu.core.synapse.dpi_decay`), or,
+    where an input pulse is on, follow the full DPI equation under its input
+    (:func:`~dynapse_edu.core.synapse.dpi_derivative`); the membrane row follows
+    :func:`~dynapse_edu.core.neuron.membrane_rate`. Every current sitting
     at the leakage floor I0 is held there while its derivative points below it
     (:func:`~dynapse_edu.core.neuron.hold_at_floor`: the one place the floor is applied to
     the dynamics; readers see ``floor(state, I0)``).
@@ -127,6 +172,9 @@ def derivatives(state: np.ndarray, table: NeuronTable, refractory: np.ndarray | 
         The parameters of the N neurons.
     refractory : bool ndarray, shape (N,), optional
         Neurons in their refractory period: their membrane is held still.
+    pulse_input : ndarray, shape (5, N), optional
+        The input current of the adaptation and synapse rows (state rows 1..5), A: the
+        weight current where a pulse is on, 0 elsewhere (:meth:`Pulses.inputs`). None: no pulse.
 
     Returns
     -------
@@ -140,10 +188,23 @@ def derivatives(state: np.ndarray, table: NeuronTable, refractory: np.ndarray | 
     >>> table = NeuronTable.from_params([Params(), Params(I_const=50e-12)])
     >>> (derivatives(rest_state(table), table)[MEM] * 1e9).round(3)  # nA/s
     array([0.   , 0.579])
+
+    A 100 pA pulse into the AMPA DPI at rest: it charges (nA/s):
+
+    >>> pulse = np.zeros((5, 2))
+    >>> pulse[1] = 100e-12
+    >>> (derivatives(rest_state(table), table, pulse_input=pulse)[2] * 1e9).round(3)
+    array([1.111, 1.111])
     """
     I = floor(state, table.I0)  # the currents the state stands for
     d = np.empty_like(state)
     d[AHP:] = dpi_decay(I[AHP:], table.tau_decay)  # adaptation and the four synapses
+    if pulse_input is not None:
+        on = pulse_input > 0
+        if on.any():
+            d[AHP:][on] = dpi_derivative(
+                I[AHP:][on], pulse_input[on], table.I_g_decay[on], table.I_tau_decay[on], table.tau_decay[on]
+            )
     d[MEM] = membrane_rate(I[MEM], I[AHP], I[SYN], table)
     if refractory is not None:
         d[MEM, refractory] = 0.0
@@ -164,10 +225,11 @@ def observables(state: np.ndarray, table: NeuronTable) -> dict[str, np.ndarray]:
 
 
 def input_jumps(table: NeuronTable, synapse: np.ndarray, post: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """Current each input spike adds to its synapse: I_w0 * alpha * weight, in A.
+    """Current each input spike adds to its synapse at once: I_w0 * alpha * weight, in A (0 onto pulsed neurons).
 
     :func:`~dynapse_edu.core.synapse.spike_jump` with the base weight current and the gain of
-    the target neuron's synapse. Both integrators take their jumps from here.
+    the target neuron's synapse. Both integrators take their jumps from here. A neuron that
+    takes its input as pulses (``t_pulse`` set) gets no jump: 0 (:func:`input_pulse_currents`).
 
     Parameters
     ----------
@@ -191,13 +253,102 @@ def input_jumps(table: NeuronTable, synapse: np.ndarray, post: np.ndarray, weigh
     >>> input_jumps(table, np.array([0, 1]), np.array([1, 1]), np.array([2.0, 0.5]))
     array([8.e-10, 2.e-10])
     """
-    return spike_jump(table.I_w0_syn[synapse, post], table.alpha_syn[synapse, post], weight)
+    jumps = spike_jump(table.I_w0_syn[synapse, post], table.alpha_syn[synapse, post], weight)
+    return np.where(table.pulsed[post], 0.0, jumps)
+
+
+def input_pulse_currents(
+    table: NeuronTable, synapse: np.ndarray, post: np.ndarray, weight: np.ndarray
+) -> np.ndarray:
+    """The input current of each connection's pulse: I_w0 * weight, in A (0 onto neurons without pulses).
+
+    While the pulse of an input spike is on (``t_pulse``, see "Input pulses" above) the
+    synapse's DPI integrates this current (:func:`~dynapse_edu.core.synapse.dpi_under_input`).
+
+    Parameters
+    ----------
+    table : NeuronTable
+        The neurons.
+    synapse, post : int arrays
+        Synapse type and target neuron of each connection.
+    weight : float array
+        Weight of each connection.
+
+    Returns
+    -------
+    ndarray
+        One current per connection, A.
+
+    Examples
+    --------
+    >>> table = NeuronTable.from_params([Params(), Params(t_pulse=1e-6)])
+    >>> input_pulse_currents(table, np.array([0, 0]), np.array([0, 1]), np.array([2.0, 2.0]))
+    array([0.e+00, 2.e-10])
+    """
+    currents = table.I_w0_syn[synapse, post] * np.asarray(weight, dtype=float)
+    return np.where(table.pulsed[post], currents, 0.0)
+
+
+class Pulses:
+    """The pulse extenders of N neurons: one per neuron for the adaptation and for each synapse type.
+
+    Rows in the order of the state rows 1..5 (adaptation, AMPA, NMDA, GABA_A, GABA_B).
+    ``start`` (s) is the latest trigger, ``until`` (s) the end of the pulse (-inf: never on),
+    ``current`` (A) the input while it is on. The rule (module docstring, "Input pulses"):
+    a trigger at t sets ``until = t + width``; its current replaces the one there,
+    except that triggers at the same time add up (:meth:`trigger`).
+
+    Examples
+    --------
+    >>> pulses = Pulses(1)
+    >>> pulses.trigger(0.0, np.array([1, 1]), np.array([0, 0]), np.array([1e-10, 2e-10]), np.array([1e-6]))
+    >>> pulses.trigger(5e-7, np.array([1]), np.array([0]), np.array([1e-10]), np.array([1e-6]))
+    >>> float(pulses.until[1, 0]), float(pulses.current[1, 0])  # retriggered: ends 1 us after the latest, its current
+    (1.5e-06, 1e-10)
+    >>> pulses.inputs(1e-6)[:, 0].tolist(), pulses.next_edge(1e-6)
+    ([0.0, 1e-10, 0.0, 0.0, 0.0], 1.5e-06)
+    """
+
+    def __init__(self, n: int) -> None:
+        self.start = np.full((N_STATE - 1, n), -np.inf)
+        self.until = np.full((N_STATE - 1, n), -np.inf)
+        self.current = np.zeros((N_STATE - 1, n))
+
+    def trigger(self, t: float, rows: np.ndarray, post: np.ndarray, currents: np.ndarray, width: np.ndarray) -> None:
+        """Start (or restart) the pulses of ``rows`` (0 = adaptation, 1..4 = synapse types) of neurons ``post`` at t.
+
+        ``currents`` (A, one per trigger) of the same row and neuron add up; ``width`` (s) is
+        per neuron (shape (N,)).
+        """
+        if len(rows) == 0:
+            return
+        key = np.asarray(rows, np.int64) * self.start.shape[1] + np.asarray(post, np.int64)
+        keys, inverse = np.unique(key, return_inverse=True)
+        total = np.bincount(inverse, weights=np.asarray(currents, float), minlength=keys.size)
+        r, j = np.divmod(keys, self.start.shape[1])
+        same = self.start[r, j] == t  # a second trigger at the same time adds to the first
+        self.current[r, j] = np.where(same, self.current[r, j] + total, total)
+        self.start[r, j] = t
+        self.until[r, j] = t + width[j]
+
+    def inputs(self, t: float) -> np.ndarray:
+        """The input currents of the state rows 1..5 just after t: ``current`` where a pulse is on, else 0, A."""
+        return np.where(self.until > t, self.current, 0.0)
+
+    def next_edge(self, t: float) -> float:
+        """The first pulse end after t, s (inf: none)."""
+        later = self.until[self.until > t]
+        return float(later.min()) if later.size else np.inf
 
 
 def deliver_spikes(
-    state: np.ndarray, table: NeuronTable, synapse: np.ndarray, post: np.ndarray, weight: np.ndarray
+    state: np.ndarray, table: NeuronTable, synapse: np.ndarray, post: np.ndarray, weight: np.ndarray,
+    t: float | None = None, pulses: Pulses | None = None,
 ) -> None:
     """Add input spikes to the synapses, in place: I_syn += I_w0 * alpha * weight (:func:`input_jumps`).
+
+    Neurons with input pulses (``t_pulse``) get no jump: their pulses start at ``t`` in
+    ``pulses`` instead (:func:`input_pulse_currents`, :meth:`Pulses.trigger`).
 
     Parameters
     ----------
@@ -208,6 +359,10 @@ def deliver_spikes(
     synapse, post, weight : arrays of equal length
         One entry per delivered spike: synapse type (index into
         :data:`~dynapse_edu.core.synapse.SYNAPSE_TYPES`), target neuron, weight. Repeated targets add up.
+    t : float, optional
+        Time of the spikes, s (needed with ``pulses``).
+    pulses : Pulses, optional
+        The pulse extenders (needed if a target takes pulses).
 
     Examples
     --------
@@ -218,13 +373,24 @@ def deliver_spikes(
     1201.0
     """
     np.add.at(state, (2 + synapse, post), input_jumps(table, synapse, post, weight))
+    pulsed = table.pulsed[post]
+    if pulsed.any():
+        if pulses is None or t is None:
+            raise ValueError("deliver_spikes: neurons with input pulses need the time t and the Pulses")
+        pulses.trigger(
+            t, 1 + synapse[pulsed], post[pulsed], input_pulse_currents(table, synapse, post, weight)[pulsed],
+            table.t_pulse,
+        )
 
 
-def reset(state: np.ndarray, table: NeuronTable, spiking: np.ndarray) -> None:
+def reset(
+    state: np.ndarray, table: NeuronTable, spiking: np.ndarray, t: float | None = None, pulses: Pulses | None = None
+) -> None:
     """Apply output spikes of the neurons ``spiking`` (indices), in place.
 
     I_mem = I_reset; the adaptation DPI jumps by I_w_ahp * alpha_ahp
-    (:func:`~dynapse_edu.core.neuron.spike_reset`).
+    (:func:`~dynapse_edu.core.neuron.spike_reset`), or, for a neuron with ``t_pulse_ahp``
+    set, its adaptation pulse (input ``I_w_ahp``) starts at ``t`` in ``pulses``.
 
     Parameters
     ----------
@@ -234,6 +400,10 @@ def reset(state: np.ndarray, table: NeuronTable, spiking: np.ndarray) -> None:
         The parameters of the N neurons.
     spiking : int array
         The neurons that spike (no repeats).
+    t : float, optional
+        Time of the spikes, s (needed with ``pulses``).
+    pulses : Pulses, optional
+        The pulse extenders (needed if a spiking neuron has an adaptation pulse).
 
     Examples
     --------
@@ -247,6 +417,11 @@ def reset(state: np.ndarray, table: NeuronTable, spiking: np.ndarray) -> None:
     state[MEM, spiking], state[AHP, spiking] = spike_reset(
         state[AHP, spiking], table.I_reset[spiking], table.I0[spiking], table.jump_ahp[spiking]
     )
+    pulsed = spiking[table.pulsed_ahp[spiking]]
+    if pulsed.size:
+        if pulses is None or t is None:
+            raise ValueError("reset: neurons with an adaptation pulse need the time t and the Pulses")
+        pulses.trigger(t, np.zeros(pulsed.size, np.int64), pulsed, table.I_w_ahp[pulsed], table.t_pulse_ahp)
 
 
 __all__ = [
@@ -256,6 +431,8 @@ __all__ = [
     "derivatives",
     "observables",
     "input_jumps",
+    "input_pulse_currents",
+    "Pulses",
     "deliver_spikes",
     "reset",
 ]

@@ -108,7 +108,7 @@ def hold_at_floor(I: ArrayLike, rate: ArrayLike, I0: ArrayLike) -> np.ndarray:
     >>> float(hold_at_floor(1e-12, -3e-9, 1e-12)), float(hold_at_floor(1e-12, 3e-9, 1e-12))
     (0.0, 3e-09)
     """
-    return np.where((I <= I0) & (rate < 0), 0.0, rate)
+    return np.where(I > I0, rate, np.maximum(rate, 0.0))  # at the floor: only upwards
 
 
 def positive_feedback(I_mem: ArrayLike, p: Any) -> np.ndarray:

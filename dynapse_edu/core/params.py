@@ -43,9 +43,13 @@ _CURRENT = (1e-15, 1e-3)  # A: 1 fA .. 1 mA
 _CAPACITANCE = (1e-15, 1e-9)  # F: 1 fF .. 1 nF
 _GAIN = (1e-9, 1e9)  # alpha = I_g / I_tau = I_THR / I_TAU: any pair of chip biases (1 pA .. 24 uA each) is allowed
 _KAPPA = (0.3, 1.0)
+#: Allowed pulse widths, s (``t_pulse``, ``t_pulse_ahp``; None, the default, means an instant jump): 1 ns .. 100 ms.
+PULSE_RANGE = (1e-9, 0.1)
+#: The fields that may be None (a pulse width: None = the instant jump).
+OPTIONAL_FIELDS: frozenset[str] = frozenset({"t_pulse", "t_pulse_ahp"})
 
 
-def _p(default: float, unit: str, doc: str, allowed: tuple[float, float], seed: str | None = None) -> Any:
+def _p(default: float | None, unit: str, doc: str, allowed: tuple[float, float], seed: str | None = None) -> Any:
     return field(default=default, metadata={"unit": unit, "doc": doc, "range": allowed, "seed": seed})
 
 
@@ -60,6 +64,20 @@ class Params:
 
     Derived quantities (``kappa``, ``tau_mem``, ``tau_ahp``, :meth:`tau_syn`)
     are properties, computed from the fields, never stored twice.
+
+    Input pulses: ``t_pulse`` (s) makes every input spike a pulse of the weight
+    current into its DPI instead of the instant jump ``I_w0 alpha w``;
+    ``t_pulse_ahp`` (s) does the same for the adaptation DPI (input ``I_w_ahp``
+    per output spike). Both default to None, the original simulator's instant
+    jumps (:mod:`dynapse_edu.core.dynamics`, "Input pulses"); a width must lie in
+    :data:`PULSE_RANGE`.
+
+    >>> Params(t_pulse=10e-6).t_pulse
+    1e-05
+    >>> Params(t_pulse=5.0)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    dynapse_edu.errors.ParameterError: parameter t_pulse = 5.0 s is outside the allowed range [1e-09, 0.1] s ...
     """
 
     # --- substrate (transistor physics) ---------------------------------
@@ -115,13 +133,25 @@ class Params:
     alpha_gaba_b: float = _p(4.0, "1", "GABA_B DPI gain", _GAIN, "alpha_gaba_b")
     I_w0_gaba_b: float = _p(100e-12, "A", "GABA_B base weight current", _CURRENT, "Igaba_b_w0")
 
+    # --- input pulses (None: the original's instant jumps) -----------------
+    t_pulse: float | None = _p(
+        None, "s", "width of the input pulse of a spike (None: instant jump I_w0 alpha w)", PULSE_RANGE
+    )
+    t_pulse_ahp: float | None = _p(
+        None, "s", "width of the adaptation pulse of an output spike (None: instant jump I_w_ahp alpha_ahp)",
+        PULSE_RANGE,
+    )
+
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             lo, hi = f.metadata["range"]
+            if value is None and f.name in OPTIONAL_FIELDS:
+                continue
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise ParameterError(
-                    f"parameter {f.name} must be a number in {f.metadata['unit']}, got {value!r}"
+                    f"parameter {f.name} must be a number in {f.metadata['unit']}"
+                    f"{' or None' if f.name in OPTIONAL_FIELDS else ''}, got {value!r}"
                 )
             if not (math.isfinite(value) and lo <= value <= hi):
                 raise ParameterError(
@@ -197,7 +227,7 @@ class Params:
         return spike_jump(self.syn(synapse, "I_w0"), self.syn(synapse, "alpha"), weight)
 
     # --- building new parameter sets --------------------------------------
-    def replace(self, **changes: float) -> Params:
+    def replace(self, **changes: float | None) -> Params:
         """A copy with some fields changed; unknown names raise ParameterError."""
         unknown = sorted(set(changes) - set(FIELD_NAMES))
         if unknown:
@@ -207,8 +237,18 @@ class Params:
         return dataclasses.replace(self, **changes)
 
     def as_dict(self) -> dict[str, float]:
-        """All fields as a plain ``{name: value}`` dict (SI floats)."""
-        return {name: getattr(self, name) for name in FIELD_NAMES}
+        """All fields as a plain ``{name: value}`` dict of SI floats; a pulse width only when set.
+
+        ``t_pulse`` and ``t_pulse_ahp`` at None (the default: instant jumps) are left out, so every
+        value is a float and ``Params(**p.as_dict()) == p``.
+
+        Examples
+        --------
+        >>> "t_pulse" in Params().as_dict(), Params(t_pulse=1e-6).as_dict()["t_pulse"]
+        (False, 1e-06)
+        """
+        values = {name: getattr(self, name) for name in FIELD_NAMES}
+        return {name: v for name, v in values.items() if not (v is None and name in OPTIONAL_FIELDS)}
 
     @classmethod
     def describe(cls) -> list[dict[str, Any]]:
@@ -325,4 +365,7 @@ def resolve(params: ParamsLike) -> Params:
     raise ParameterError(f"params must be a Params, a dict of overrides or None, got {type(params).__name__}")
 
 
-__all__ = ["Params", "ParamsLike", "FIELD_NAMES", "SEED_NAMES", "from_seed", "resolve", "SYNAPSE_TYPES"]
+__all__ = [
+    "Params", "ParamsLike", "FIELD_NAMES", "SEED_NAMES", "from_seed", "resolve", "SYNAPSE_TYPES", "PULSE_RANGE",
+    "OPTIONAL_FIELDS",
+]

@@ -25,18 +25,39 @@ The module, top to bottom:
 * the equation: :func:`dpi_tau`, :func:`dpi_derivative`, :func:`dpi_decay`, :func:`dpi_decay_exact`;
 * input spikes as instant jumps (the behavioural model): :func:`spike_jump`, :func:`weight_current_for_jump`,
   and the response to one spike from rest, :func:`dpi_kernel`;
-* the DPI under a constant input (the circuit's input pulse, the transistor-level reference):
-  :func:`dpi_steady_state`, :func:`dpi_charge`, :func:`dpi_pulse_response`.
+* the DPI under a constant input (the circuit's input pulse): :func:`dpi_steady_state`,
+  :func:`dpi_under_input` (the exact solution, with the floor; the integrators use it),
+  :func:`dpi_charge`, :func:`dpi_pulse_response` (a train of rectangular pulses, exact).
 
 Input spikes
 ------------
 A presynaptic spike raises the current at once by :math:`I_{w0}\,w\,\alpha`
 (:func:`spike_jump`: the original simulator's instant jump, the limit of a
-short pulse-extender pulse). All inputs of one type onto one neuron share a
-single DPI, so their effects superpose linearly. On the circuit the spike
-opens the input for a pulse of width :math:`t_{pulse}`, during which the DPI
-charges under :math:`I_{in} = I_w` (:func:`dpi_charge`); below :math:`I_g`
-that charging is not linear (the :math:`(1 + I_g/I_{syn})` factor).
+long pulse-extender pulse in the linear regime, see below). All inputs of one type onto one
+neuron share a single DPI, so their effects superpose linearly.
+
+The DPI under an input pulse
+----------------------------
+On the circuit the spike opens the input for a pulse of width :math:`t_{pulse}`
+(the pulse extender), during which the DPI integrates :math:`I_{in} = I_w`, the
+weight current, under the full equation (:func:`dpi_under_input`; Bartolozzi &
+Indiveri 2007; Chicca et al. 2014, eq. 4-6). In the linear regime
+(:math:`I_{syn} \gg I_g`) one pulse from :math:`I_{syn}` adds
+
+.. math:: \Delta I = (A - I_{syn})\,(1 - e^{-t_{pulse}/\tau}),
+   \qquad A = I_g \left(\frac{I_w}{I_\tau} - 1\right) \approx \frac{I_g I_w}{I_\tau} = \alpha I_w,
+
+so a long pulse from rest reaches the steady state :math:`A`, the instant jump
+:math:`\alpha I_w` within :math:`I_g` (:func:`dpi_steady_state`), and a short one
+adds :math:`I_g I_w t_{pulse} / (I_\tau \tau) = I_g I_w t_{pulse} \kappa / (C U_T)`,
+which does not depend on :math:`I_\tau`. Below :math:`I_g` the DPI is not linear
+(the :math:`(1 + I_g/I_{syn})` factor): from rest the current first grows
+exponentially, and a short pulse gives much less than the linear estimate.
+The behavioural model uses pulses when the parameter ``t_pulse`` is set
+(:class:`~dynapse_edu.core.params.Params`; None, the default, is the instant jump);
+:mod:`dynapse_edu.core.dynamics` states the pulse-extender rule for spikes that
+arrive while a pulse is on. The adaptation DPI takes its own pulse of width
+``t_pulse_ahp`` and input ``I_w_ahp`` per output spike.
 
 The leakage floor
 -----------------
@@ -60,7 +81,6 @@ import math
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.optimize import brentq
 
 from ..errors import ParameterError
 
@@ -247,10 +267,12 @@ def dpi_decay_exact(I: ArrayLike, factor: ArrayLike, I0: ArrayLike) -> np.ndarra
 def spike_jump(I_w: ArrayLike, alpha: ArrayLike, weight: ArrayLike = 1.0) -> np.ndarray | float:
     r"""Current added to a DPI by one input spike, in A: :math:`I_w\,\alpha\,w`.
 
-    The original simulator's instant jump (the limit of a short input pulse:
-    Chicca et al. 2014, eq. 6 with the pulse's charge delivered at once). The
+    The original simulator's instant jump (Chicca et al. 2014, eq. 6 with the
+    pulse's charge delivered at once): in the linear regime, the limit of a long
+    input pulse, whose steady state :math:`I_g (I_w/I_\tau - 1)` is the jump within
+    :math:`I_g` (module docstring, "Input pulses"; :func:`dpi_under_input`). The
     same rule feeds the adaptation DPI with each output spike
-    (``spike_jump(I_w_ahp, alpha_ahp)``).
+    (``spike_jump(I_w_ahp, alpha_ahp)``) unless ``t_pulse_ahp`` is set.
 
     Parameters
     ----------
@@ -367,16 +389,129 @@ def dpi_steady_state(I_in: ArrayLike, I_g: float, I_tau: float) -> np.ndarray:
     return I_g * (np.asarray(I_in, float) / I_tau - 1.0)
 
 
+def dpi_under_input(I: float, s: float, I_in: float, I_g: float, I_tau: float, tau: float, I0: float) -> float:
+    r"""Exact DPI current after a time ``s`` under a constant input ``I_in``, held at the floor ``I0``, in A.
+
+    The solution of :func:`dpi_derivative` with a constant input: written with the
+    steady state :math:`A = I_g (I_{in}/I_\tau - 1)` (:func:`dpi_steady_state`) the
+    equation is :math:`\tau (1 + I_g/I)\,\dot I = A - I`, whose solution from
+    :math:`I_s` satisfies, with :math:`y = -\ln\frac{A - I}{A - I_s}` (so that
+    :math:`I = A + (I_s - A) e^{-y}`),
+
+    .. math:: y + \frac{I_g}{A} \ln\left(1 + \frac{A\,(e^y - 1)}{I_s}\right) = \frac{s}{\tau}.
+
+    The left side increases with y (its slope is :math:`(I + I_g)/I`); it is solved
+    for y by Newton's method inside the bracket :math:`[0, s/\tau]`, started on the
+    side from which it converges monotonically (the left when the DPI charges,
+    :math:`A > I_s`, where the left side is concave; the right when it relaxes
+    down, where it is convex), with bisection as a guard against rounding. For
+    :math:`A \to 0` the term :math:`\ln(1 + a)/a` is taken as its limit 1. The DPI
+    charges towards A if :math:`A > I_s` and relaxes down towards it otherwise; a
+    current that would go below ``I0`` stops there (:func:`dynapse_edu.core.neuron.hold_at_floor`).
+    With ``I_in = 0`` it is the plain decay :func:`dpi_decay_exact` (to rounding).
+
+    Plain Python on floats (``math`` only): the fast engine compiles this very
+    function (:mod:`dynapse_edu.engines.kernels`). Bartolozzi & Indiveri 2007;
+    Chicca et al. 2014, eq. 4-6.
+
+    Parameters
+    ----------
+    I : float
+        Current at the start, A (raised to ``I0`` if below).
+    s : float
+        Time, s (0 or less: the start current).
+    I_in : float
+        Input current, A (the weight current while a pulse is on; 0: plain decay).
+    I_g : float
+        Gain current, A (``alpha * I_tau``).
+    I_tau : float
+        Leak current, A.
+    tau : float
+        Time constant, s (:func:`dpi_tau`).
+    I0 : float
+        Leakage floor, A.
+
+    Returns
+    -------
+    float
+        The current after ``s``, A.
+
+    Examples
+    --------
+    A 10 nA pulse of 50 us from 0.3 pA (I_g = 80 pA, I_tau = 20 pA, tau = 4 ms), then a current
+    above the steady state (I_in = 100 pA: A = 320 pA) relaxing towards it:
+
+    >>> round(dpi_under_input(0.3e-12, 50e-6, 10e-9, 80e-12, 20e-12, 4e-3, 0.3e-12) * 1e12, 2)  # pA
+    66.73
+    >>> round(dpi_under_input(1e-9, 1.0, 100e-12, 80e-12, 20e-12, 4e-3, 1e-12) * 1e12, 6)
+    320.0
+    """
+    I = I if I > I0 else I0
+    A = I_g * (I_in / I_tau - 1.0)  # the steady state (dpi_steady_state)
+    T = s / tau
+    if not T > 0.0 or A == I:
+        return I
+    if A <= I0 and I <= I0:  # on the floor and pushed down: held
+        return I0
+    hi = T if T < DPI_Y_MAX else DPI_Y_MAX  # the root lies in [0, T]: the second term is >= 0
+    if A < I0:  # relaxing through the floor: where would it meet it?
+        y_floor = math.log((I - A) / (I0 - A))
+        if y_floor < hi:
+            if dpi_under_input_residual(y_floor, I, A, I_g, T) <= 0.0:
+                return I0
+            hi = y_floor
+    lo = 0.0
+    y = lo if A > I else hi  # charging: concave, from the left; relaxing down: convex, from the right
+    for _ in range(DPI_MAX_ITERATIONS):
+        f = dpi_under_input_residual(y, I, A, I_g, T)
+        if f == 0.0:
+            break
+        if f < 0.0:
+            lo = y
+        else:
+            hi = y
+        J = I - (A - I) * math.expm1(-y)
+        y_new = y - f * J / (J + I_g)  # Newton: the slope is (J + I_g) / J
+        if not lo <= y_new <= hi:
+            y_new = 0.5 * (lo + hi)
+        if abs(y_new - y) <= 4e-16 * y or hi - lo <= 4e-16 * hi:
+            y = y_new
+            break
+        y = y_new
+    J = I - (A - I) * math.expm1(-y)
+    return J if J > I0 else I0
+
+
+#: Largest y = -ln((A - I)/(A - I_start)) :func:`dpi_under_input` solves for: e^-100 of the start's
+#: distance from the steady state is below rounding for any two currents of the chip (1 fA .. 1 mA).
+DPI_Y_MAX = 100.0
+#: Most Newton (or bisection) steps of :func:`dpi_under_input` (about 3-10 are used).
+DPI_MAX_ITERATIONS = 200
+
+
+def dpi_under_input_residual(y: float, I: float, A: float, I_g: float, T: float) -> float:
+    """y + (I_g / A) ln(1 + A (e^y - 1) / I) - T: the equation :func:`dpi_under_input` solves, dimensionless.
+
+    Written as y + (I_g / I) (e^y - 1) ln(1 + a) / a with a = A (e^y - 1) / I, finite as A -> 0
+    (the ratio is then 1). ``y`` (dimensionless), ``I`` the start current and ``A`` the steady
+    state (A), ``I_g`` the gain current (A), ``T`` the time in units of tau.
+
+    Examples
+    --------
+    >>> dpi_under_input_residual(0.0, 1e-12, 1e-9, 80e-12, 0.5)  # at y = 0: -T
+    -0.5
+    """
+    e = math.expm1(y)
+    a = A * e / I
+    ratio = math.log1p(a) / a if a != 0.0 else 1.0
+    return y + (I_g / I) * e * ratio - T
+
+
 def dpi_charge(t: float, I_start: float, I_in: float, I_g: float, I_tau: float, tau: float) -> float:
     r"""Exact DPI current after charging for ``t`` under a constant input ``I_in``, from ``I_start``, in A.
 
-    Separating variables in :func:`dpi_derivative`,
-    :math:`\tau (1 + I_g/I)\,\dot I = A - I` with the steady state
-    :math:`A = I_g (I_{in}/I_\tau - 1)` (:func:`dpi_steady_state`), gives
-
-    .. math:: \frac{I_g}{A} \ln\frac{I}{I_s} - \left(1 + \frac{I_g}{A}\right) \ln\frac{A - I}{A - I_s} = \frac{t}{\tau},
-
-    solved here for I (Brent's method on the logarithm of the gap to A).
+    :func:`dpi_under_input` for an input that charges the DPI (its steady state
+    :math:`A = I_g (I_{in}/I_\tau - 1)`, :func:`dpi_steady_state`, above ``I_start``), without a floor.
     Below :math:`I_g` the DPI is not linear: the current first grows
     exponentially, which is why a short pulse from rest gives much less than
     the linear estimate :math:`I_g I_{in} t / (I_\tau \tau)`.
@@ -404,7 +539,8 @@ def dpi_charge(t: float, I_start: float, I_in: float, I_g: float, I_tau: float, 
     Raises
     ------
     ParameterError
-        If ``I_in`` is too small to charge the DPI above ``I_start``.
+        If ``I_start`` is not positive, or ``I_in`` is too small to charge the DPI above ``I_start``
+        (:func:`dpi_under_input` takes any input).
 
     Examples
     --------
@@ -416,6 +552,8 @@ def dpi_charge(t: float, I_start: float, I_in: float, I_g: float, I_tau: float, 
     >>> round(80e-12 * 10e-9 * 50e-6 / (20e-12 * 4e-3) * 1e12, 2)
     500.0
     """
+    if not I_start > 0:
+        raise ParameterError(f"I_start = {I_start!r} A must be a positive current")
     A = float(dpi_steady_state(I_in, I_g, I_tau))
     if not A > I_start:
         raise ParameterError(
@@ -424,19 +562,44 @@ def dpi_charge(t: float, I_start: float, I_in: float, I_g: float, I_tau: float, 
         )
     if t <= 0:
         return float(I_start)
-    r = I_g / A
+    return dpi_under_input(float(I_start), float(t), float(I_in), float(I_g), float(I_tau), float(tau), 0.0)
 
-    def residual(log_gap: float) -> float:
-        current = A - (A - I_start) * math.exp(log_gap)
-        return r * math.log(current / I_start) - (1 + r) * log_gap - t / tau
 
-    # log_gap = ln((A - I)/(A - I_s)) runs from 0 (I = I_s) to -inf (I = A)
-    lo = -1.0
-    while residual(lo) < 0:
-        lo *= 2
-        if lo < -700:
-            return A
-    return float(A - (A - I_start) * math.exp(brentq(residual, lo, 0.0, xtol=1e-14)))
+def pulse_intervals(pulse_starts: ArrayLike, width: float) -> np.ndarray:
+    """The times a retriggered pulse extender is on, for input spikes at ``pulse_starts``, in s.
+
+    Each spike (re)starts the pulse: it ends ``width`` after the latest spike
+    (:mod:`dynapse_edu.core.dynamics`, "Input pulses"), so overlapping pulses merge.
+
+    Parameters
+    ----------
+    pulse_starts : float or array
+        Spike times, s (any order).
+    width : float
+        Pulse width, s (> 0).
+
+    Returns
+    -------
+    ndarray
+        Shape (k, 2): the k merged intervals.
+        Start and end of each, s, in time order.
+
+    Examples
+    --------
+    >>> pulse_intervals([0.0, 3e-6, 20e-6], 5e-6) * 1e6  # us: the first two merge
+    array([[ 0.,  8.],
+           [20., 25.]])
+    """
+    starts = np.sort(np.atleast_1d(np.asarray(pulse_starts, float)))
+    if not (np.isfinite(width) and width > 0):
+        raise ParameterError(f"pulse width = {width!r} s must be a positive number of seconds")
+    if starts.size == 0:
+        return np.zeros((0, 2))
+    new = np.ones(starts.size, bool)
+    new[1:] = starts[1:] >= starts[:-1] + width  # a spike during the pulse only extends it
+    first = np.flatnonzero(new)
+    last = np.append(first[1:], starts.size) - 1
+    return np.column_stack([starts[first], starts[last] + width])
 
 
 def dpi_pulse_response(
@@ -451,19 +614,21 @@ def dpi_pulse_response(
 ) -> np.ndarray:
     """The DPI equation driven by rectangular input pulses, solved exactly at times ``t``, in A.
 
-    During each pulse (``width`` from each of ``pulse_starts``) the input is
-    ``I_w`` and the current follows :func:`dpi_charge`; between pulses it
-    decays exactly (:func:`dpi_decay_exact`) towards ``I_rest``. Unlike the
+    During each pulse (``width`` from each of ``pulse_starts``; a pulse that starts while
+    another is on extends it, :func:`pulse_intervals`) the input is ``I_w`` and the current
+    follows :func:`dpi_under_input`; between pulses it decays exactly
+    (:func:`dpi_decay_exact`) towards ``I_rest``, the floor. Unlike the
     behavioural model's instant jumps, the charge added by a pulse here depends
     on the current already there: the reference that tells the DPI equation's
-    errors from those of the instant-jump approximation.
+    errors from those of the instant-jump approximation, and the exact answer the
+    integrators' pulse model (``t_pulse``) is tested against.
 
     Parameters
     ----------
     t : array
         Times, s.
     pulse_starts : float or array
-        Start of each input pulse, s (sorted here; pulses must not overlap).
+        Start of each input pulse, s (any order).
     width : float
         Pulse width, s.
     I_w : float
@@ -487,15 +652,15 @@ def dpi_pulse_response(
     array([ 0.3 , 66.73, 24.55])
     """
     t = np.asarray(t, float)
-    starts = np.sort(np.atleast_1d(np.asarray(pulse_starts, float)))
+    on = pulse_intervals(pulse_starts, width)
+    args = (float(I_w), float(I_g), float(I_tau), float(tau), float(I_rest))
     out = np.full(t.shape, float(I_rest))
     current = float(I_rest)
-    for k, start in enumerate(starts):
-        end = start + width
+    for k, (start, end) in enumerate(on):
         during = (t >= start) & (t < end)
-        out[during] = [dpi_charge(x - start, current, I_w, I_g, I_tau, tau) for x in t[during]]
-        current = dpi_charge(width, current, I_w, I_g, I_tau, tau)
-        following = starts[k + 1] if k + 1 < starts.size else np.inf
+        out[during] = [dpi_under_input(current, x - start, *args) for x in t[during]]
+        current = dpi_under_input(current, end - start, *args)
+        following = on[k + 1, 0] if k + 1 < len(on) else np.inf
         after = (t >= end) & (t < following)
         out[after] = dpi_decay_exact(current, np.exp(-(t[after] - end) / tau), I_rest)
         if np.isfinite(following):
@@ -516,6 +681,11 @@ __all__ = [
     "weight_current_for_jump",
     "dpi_kernel",
     "dpi_steady_state",
+    "dpi_under_input",
+    "dpi_under_input_residual",
+    "DPI_Y_MAX",
+    "DPI_MAX_ITERATIONS",
     "dpi_charge",
+    "pulse_intervals",
     "dpi_pulse_response",
 ]

@@ -28,12 +28,13 @@ import numpy as np
 
 from .. import experiments
 from ..core.params import ParamsLike, resolve
-from ..core.synapse import synapse_index
+from ..core.synapse import dpi_charge, dpi_pulse_response, synapse_index
 from ..errors import ParameterError
 from ..hardware.board import Board, Population
 from ..hardware.chip import Chip
+from ..hardware.mismatch import Mismatch
 from ..hardware.routing import CORES_PER_CHIP
-from ..spice import compare
+from ..spice import calibration, compare, ngspice
 
 
 @dataclasses.dataclass(frozen=True)
@@ -681,6 +682,8 @@ def biases_kept(
     >>> chip.set_bias(0, "IF_THR_N", 1, 80)
     >>> r = biases_kept(chip, 0, ["IF_THR_N"], question="q1")
     ✓ q1: only IF_THR_N of core 0 changed
+    >>> r = biases_kept(chip, 0, ["IF_THR_N", "IF_TAU1_N"], question="q1")  # an allowed bias left as it was
+    ✓ q1: only IF_THR_N, IF_TAU1_N of core 0 changed
     >>> chip.set_bias(0, "IF_RFR_N", 0, 20)
     >>> r = biases_kept(chip, 0, ["IF_THR_N"], question="q1")
     ✗ q1: only IF_THR_N of core 0 may change; also changed: IF_RFR_N of core 0
@@ -689,9 +692,10 @@ def biases_kept(
         raise ParameterError(f"chip must be a Chip or Board, got {type(chip).__name__}")
     allowed = [name.upper() for name in allowed]
     reference = Chip()
-    for name in allowed:
+    for name in allowed:  # the allowed biases the student set (an untouched one stays as on a fresh chip)
         setting = chip.get_biases(core)[name]
-        reference.set_bias(core, name, setting.coarse, setting.fine)
+        if setting.exact:
+            reference.set_bias(core, name, setting.coarse, setting.fine)
     changed = []
     for c in range(CORES_PER_CHIP):
         for mine, default in zip(chip.get_biases(c), reference.get_biases(c), strict=True):
@@ -858,6 +862,732 @@ def rate_band(
     return _record(CheckResult(question, False, f"{shown}: {advice}", points))
 
 
+# --- design checks of the class-length assignments (issue 14, item 4) ---------------------------------
+
+
+def synapse_design(
+    params: ParamsLike,
+    synapse: str,
+    tau: float,
+    peak: float,
+    rel_tol: float = 0.05,
+    question: str = "synapse design",
+    points: float = 1.0,
+) -> CheckResult:
+    """Check a synapse design: the kernel of one spike of weight 1 has time constant ``tau`` and peak ``peak``.
+
+    The kernel is simulated with ``params`` (:func:`~dynapse_edu.experiments.synapse_kernel`),
+    its decay fitted (:func:`~dynapse_edu.experiments.measure_decay`); both
+    must be within ``rel_tol`` of the targets.
+
+    Parameters
+    ----------
+    params : Params, dict or None
+        The student's parameters (e.g. ``chip.params(0)``).
+    synapse : str
+        ``"AMPA"``, ``"NMDA"``, ``"GABA_A"`` or ``"GABA_B"``.
+    tau, peak : float
+        The targets: time constant, s; peak current, A.
+    rel_tol : float
+        The relative tolerance of both.
+    question : str
+        The question's label.
+    points : float
+        The points the question is worth.
+
+    Returns
+    -------
+    CheckResult
+        The recorded outcome; when failed, which of the two is off and in which direction.
+
+    Examples
+    --------
+    >>> r = synapse_design({"I_tau_ampa": 10e-12}, "AMPA", 7e-3, 300e-12, question="q5")
+    ✗ q5: with your settings tau is 7.09 ms (target 7 ms) and the peak 401 pA (target 300 pA): the peak must be smaller
+    """
+    p = resolve(params)
+    synapse_index(synapse)
+    duration = min(max(8 * p.tau_syn(synapse), 0.02), 10.0)
+    t, current = experiments.synapse_kernel(synapse, 1.0, duration, 0.0, params=p, dt=duration / 2000)
+    got_tau, got_peak = experiments.measure_decay(t, current), float(current.max())
+    shown = (f"with your settings tau is {got_tau / 1e-3:.3g} ms (target {tau / 1e-3:.3g} ms) and the peak "
+             f"{got_peak / 1e-12:.3g} pA (target {peak / 1e-12:.3g} pA)")
+    advice = []
+    if abs(got_tau - tau) > rel_tol * abs(tau):
+        advice.append("the decay must be " + ("slower" if got_tau < tau else "faster"))
+    if abs(got_peak - peak) > rel_tol * abs(peak):
+        advice.append("the peak must be " + ("larger" if got_peak < peak else "smaller"))
+    if not advice:
+        return _record(CheckResult(question, True, f"{shown}, both within {rel_tol:.0%}", points))
+    return _record(CheckResult(question, False, f"{shown}: {' and '.join(advice)}", points))
+
+
+def isi_settled(
+    params: ParamsLike,
+    within: float,
+    fraction: float = 0.9,
+    question: str = "adaptation pace",
+    points: float = 1.0,
+    **pulse: float,
+) -> CheckResult:
+    """Check that the adaptation settles fast: an interval reaches ``fraction`` of the last one within ``within``.
+
+    The neuron is driven as in :func:`adapted_isi`; the time counts from the
+    first output spike to the end of the first interval that is at least
+    ``fraction`` times the last interval of the pulse.
+
+    Parameters
+    ----------
+    params : Params, dict or None
+        The student's parameters.
+    within : float
+        The longest allowed settling time, s.
+    fraction : float
+        Which fraction of the adapted interval counts as settled (0 < fraction <= 1).
+    question : str
+        The question's label.
+    points : float
+        The points the question is worth.
+    **pulse
+        Keyword arguments of :func:`~dynapse_edu.experiments.adaptation_isi`.
+
+    Returns
+    -------
+    CheckResult
+        The recorded outcome, with the settling time the parameters give.
+
+    Raises
+    ------
+    ParameterError
+        If ``fraction`` is not in (0, 1].
+
+    Examples
+    --------
+    >>> r = isi_settled({"I_w_ahp": 4e-12}, 0.25, t_on=0.0, t_off=0.3, duration=0.3, question="q4")
+    ✓ q4: the intervals reach 90% of the adapted one 210 ms after the first spike (wanted within 250 ms)
+    """
+    if not 0 < fraction <= 1:
+        raise ParameterError(f"fraction = {fraction!r}; allowed: 0 < fraction <= 1")
+    isi = experiments.adaptation_isi(params=params, **pulse)
+    if isi.size < 2:
+        message = f"only {isi.size + 1} output spike(s) during the pulse: the neuron barely fires"
+        return _record(CheckResult(question, False, message, points))
+    settled = int(np.argmax(isi >= fraction * isi[-1]))
+    took = float(np.sum(isi[: settled + 1]))
+    shown = (f"the intervals reach {fraction:.0%} of the adapted one {took / 1e-3:.3g} ms after the first spike "
+             f"(wanted within {within / 1e-3:.3g} ms)")
+    if took <= within:
+        return _record(CheckResult(question, True, shown, points))
+    advice = "adaptation must build up faster: larger jumps that decay faster"
+    return _record(CheckResult(question, False, f"{shown}: {advice}", points))
+
+
+def fi_band_under_mismatch(
+    params: ParamsLike,
+    currents: Sequence[float],
+    bands: Sequence[tuple[float, float]],
+    fraction: float,
+    mismatch: Mismatch,
+    n_neurons: int = 20,
+    duration: float = 0.5,
+    question: str = "F-I under mismatch",
+    points: float = 1.0,
+) -> CheckResult:
+    """Check a core's F-I curve across mismatched neurons: for each current, enough neurons fire in its band.
+
+    Each current is injected into ``n_neurons`` neurons of one core built
+    from ``params`` on a chip with ``mismatch``
+    (:func:`~dynapse_edu.experiments.fi_curve`); at least ``fraction`` of
+    them must fire within the current's band.
+
+    Parameters
+    ----------
+    params : Params, dict or None
+        The core's parameters (``chip.params(core)`` of the student's chip).
+    currents : Sequence[float]
+        The injected currents, A.
+    bands : Sequence of (float, float)
+        For each current, the allowed rates (low, high), Hz.
+    fraction : float
+        The least fraction of the neurons that must be in the band (0 < fraction <= 1).
+    mismatch : Mismatch
+        The chip's mismatch (the seed fixes which neurons are which).
+    n_neurons : int
+        How many neurons of the core are tried.
+    duration : float
+        Simulated time per current, s.
+    question : str
+        The question's label.
+    points : float
+        The points the question is worth.
+
+    Returns
+    -------
+    CheckResult
+        The recorded outcome: per current, how many neurons are in the band, below and above it.
+
+    Raises
+    ------
+    ParameterError
+        If the bands do not match the currents, a band is not a range or ``fraction`` is not in (0, 1].
+
+    Examples
+    --------
+    >>> m = Mismatch(spread=0.1, seed=3)
+    >>> r = fi_band_under_mismatch(None, [1e-9], [(40.0, 90.0)], 0.5, m, n_neurons=4, duration=0.2, question="q6")
+    ✓ q6: at 1000 pA 4 of 4 neurons fire in 40..90 Hz (need 2)
+    """
+    if len(bands) != len(currents) or any(not 0 <= lo < hi for lo, hi in bands):
+        raise ParameterError(f"need one (low, high) band with 0 <= low < high per current, got {list(bands)!r}")
+    if not 0 < fraction <= 1:
+        raise ParameterError(f"fraction = {fraction!r}; allowed: 0 < fraction <= 1")
+    if not isinstance(mismatch, Mismatch):
+        raise ParameterError(f"mismatch must be a Mismatch, got {type(mismatch).__name__}")
+    rates = experiments.fi_curve(currents, duration=duration, params=params, n_neurons=n_neurons, mismatch=mismatch)
+    rates = np.asarray(rates, float).reshape(len(currents), n_neurons)
+    need = math.ceil(fraction * n_neurons - 1e-9)
+    parts, advice, passed = [], [], True
+    for current, (lo, hi), row in zip(currents, bands, rates, strict=True):
+        inside = int(np.sum((row >= lo) & (row <= hi)))
+        below, above = int(np.sum(row < lo)), int(np.sum(row > hi))
+        parts.append(f"at {current / 1e-12:.4g} pA {inside} of {n_neurons} neurons fire in {lo:g}..{hi:g} Hz"
+                     + (f" ({below} below, {above} above)" if inside < need else ""))
+        if inside < need:
+            passed = False
+            advice.append(f"at {current / 1e-12:.4g} pA " + ("too many are too slow" if below >= above
+                                                             else "too many are too fast"))
+    shown = "; ".join(parts) + f" (need {need})"
+    if passed:
+        return _record(CheckResult(question, True, shown, points))
+    return _record(CheckResult(question, False, f"{shown}: {'; '.join(advice)}", points))
+
+
+def pulse_rise(width: float, I_tau: float, dpi: dict[str, float]) -> float:
+    """The current one input pulse of ``width`` adds to a DPI at rest, with leak ``I_tau``, in A.
+
+    :func:`~dynapse_edu.core.synapse.dpi_charge` from ``I_rest``, minus
+    ``I_rest``; the time constant scales as 1 / I_tau from ``dpi["tau"]`` at
+    ``dpi["I_tau"]`` (the same capacitor).
+
+    Parameters
+    ----------
+    width : float
+        Pulse width, s.
+    I_tau : float
+        Leak current, A.
+    dpi : dict
+        ``I_w``, ``I_g``, ``I_tau``, ``I_rest`` (A) and ``tau`` (s) of the DPI.
+
+    Returns
+    -------
+    float
+        The rise, A.
+
+    Examples
+    --------
+    >>> dpi = dict(I_w=10e-9, I_g=80e-12, I_tau=20e-12, tau=4e-3, I_rest=0.3e-12)
+    >>> round(pulse_rise(50e-6, 20e-12, dpi) * 1e12, 2)  # pA
+    66.43
+    """
+    tau = dpi["tau"] * dpi["I_tau"] / I_tau
+    return dpi_charge(width, dpi["I_rest"], dpi["I_w"], dpi["I_g"], I_tau, tau) - dpi["I_rest"]
+
+
+def pulse_rise_ratio(
+    answer: object,
+    width: float,
+    I_tau_a: float,
+    I_tau_b: float,
+    dpi: dict[str, float],
+    rel_tol: float = 0.03,
+    question: str = "rise ratio",
+    points: float = 1.0,
+) -> CheckResult:
+    """Check the ratio of the rises one pulse of ``width`` gives with leaks ``I_tau_a`` and ``I_tau_b``.
+
+    Both rises are :func:`pulse_rise`.
+
+    Parameters
+    ----------
+    answer : float
+        The student's ratio rise(I_tau_a) / rise(I_tau_b).
+    width : float
+        Pulse width, s.
+    I_tau_a, I_tau_b : float
+        The two leak currents, A.
+    dpi : dict
+        The DPI's currents and time constant.
+    rel_tol : float
+        The relative tolerance.
+    question : str
+        The question's label.
+    points : float
+        The points the question is worth.
+
+    Returns
+    -------
+    CheckResult
+        The recorded outcome.
+
+    Examples
+    --------
+    >>> dpi = dict(I_w=10e-9, I_g=80e-12, I_tau=20e-12, tau=4e-3, I_rest=0.3e-12)
+    >>> r = pulse_rise_ratio(1.0, 1e-6, 10e-12, 40e-12, dpi, question="q2")
+    ✓ q2: rise ratio for 1 us pulses = 1 (within 3%)
+    """
+    expected = pulse_rise(width, I_tau_a, dpi) / pulse_rise(width, I_tau_b, dpi)
+    shown = f"{width / 1e-3:.4g} ms" if width >= 1e-3 else f"{width / 1e-6:.4g} us"
+    return close(answer, expected, f"rise ratio for {shown} pulses", "", 1.0, rel_tol, question, points)
+
+
+def pulse_rise_function(
+    student: Callable[[float, float], float],
+    cases: Sequence[tuple[float, float]],
+    dpi: dict[str, float],
+    rel_tol: float = 0.02,
+    question: str = "pulse rise",
+    points: float = 1.0,
+) -> CheckResult:
+    """Check a student's ``rise(width, I_tau)`` against :func:`pulse_rise` on several (width, I_tau) cases.
+
+    Parameters
+    ----------
+    student : callable
+        The student's function of the pulse width (s) and the leak (A), returning A.
+    cases : Sequence of (float, float)
+        The (width, I_tau) pairs tried.
+    dpi : dict
+        The DPI's currents and time constant.
+    rel_tol : float
+        The relative tolerance.
+    question : str
+        The question's label.
+    points : float
+        The points the question is worth.
+
+    Returns
+    -------
+    CheckResult
+        The recorded outcome (see :func:`function_matches`).
+
+    Examples
+    --------
+    >>> dpi = dict(I_w=10e-9, I_g=80e-12, I_tau=20e-12, tau=4e-3, I_rest=0.3e-12)
+    >>> r = pulse_rise_function(lambda w, i: 66e-12, [(50e-6, 20e-12), (1e-3, 10e-12)], dpi, question="q1")
+    ✗ q1: for (0.001, 1e-11) your function gives the rise = 66 pA: too small (30% to 100% off, tolerance 2%)
+    """
+    return function_matches(student, lambda width, I_tau: pulse_rise(width, I_tau, dpi), cases, "the rise", "pA",
+                            1e-12, rel_tol, question, points)
+
+
+def _arguments(args: Sequence[object]) -> str:
+    return ", ".join(f"{a:.4g}" if isinstance(a, float) else repr(a) for a in args)
+
+
+def function_matches(
+    student: Callable[..., float],
+    reference: Callable[..., float],
+    cases: Sequence[Sequence[object]],
+    what: str,
+    unit: str = "",
+    scale: float = 1.0,
+    rel_tol: float = 0.02,
+    question: str = "function",
+    points: float = 1.0,
+) -> CheckResult:
+    """Check a student's function against the library's on several argument sets (some the student never saw).
+
+    A number typed in, or a function right for one case only, fails on the
+    others; a wrong result is told its direction and band, never the value.
+
+    Parameters
+    ----------
+    student : callable
+        The student's function.
+    reference : callable
+        The right function, with the same arguments.
+    cases : Sequence of Sequence
+        The positional arguments of each try.
+    what : str
+        What the function returns, for the message.
+    unit : str
+        The unit the message shows values in.
+    scale : float
+        The size of that unit in SI.
+    rel_tol : float
+        The relative tolerance.
+    question : str
+        The question's label.
+    points : float
+        The points the question is worth.
+
+    Returns
+    -------
+    CheckResult
+        The recorded outcome; when failed, the first case it failed on and how.
+
+    Raises
+    ------
+    ParameterError
+        If ``student`` is not callable or ``cases`` is empty.
+
+    Examples
+    --------
+    >>> r = function_matches(lambda x: 2 * x, lambda x: 2.0 * x, [(1.0,), (3.0,)], "twice x", question="q1")
+    ✓ q1: your function gives twice x right in 2 cases (within 2%)
+    >>> r = function_matches(lambda x: 2.0, lambda x: 2.0 * x, [(1.0,), (3.0,)], "twice x", question="q1")
+    ✗ q1: for (3) your function gives twice x = 2: too small (30% to 100% off, tolerance 2%)
+    """
+    if not callable(student):
+        raise ParameterError(f"expected a function, got {type(student).__name__}")
+    if len(cases) == 0:
+        raise ParameterError("cases is empty: give at least one argument set")
+    for args in cases:
+        expected = float(reference(*args))
+        try:
+            value = _number(student(*args), "your function's result")
+        except Exception as err:  # the student's code: report, do not stop the checks
+            message = f"for ({_arguments(args)}) your function raised {type(err).__name__}: {err}"
+            return _record(CheckResult(question, False, message, points), expected)
+        passed, verdict = _judge(value, expected, rel_tol)
+        if not passed:
+            verdict = verdict.replace("(off by ", "(").replace(", tolerance", " off, tolerance")
+            message = f"for ({_arguments(args)}) your function gives {what} = {value / scale:.4g} {unit}".rstrip()
+            return _record(CheckResult(question, False, f"{message}: {verdict}", points), expected)
+    message = f"your function gives {what} right in {len(cases)} cases (within {rel_tol:.0%})"
+    return _record(CheckResult(question, True, message, points))
+
+
+def train_peaks(width: float, rate: float, n_pulses: int, dpi: dict[str, float]) -> tuple[float, float]:
+    """The largest current of a pulse train: the DPI equation with finite pulses, and the instant-jump model.
+
+    The instant-jump model adds, at the end of each pulse, the rise one pulse
+    gives from rest (``dpi_charge(width, I_rest, ...) - I_rest``, the
+    behavioural model's calibration on one pulse) and decays with ``tau``;
+    the finite-pulse DPI (:func:`~dynapse_edu.core.synapse.dpi_pulse_response`)
+    adds what each pulse really gives from the current already there.
+
+    Parameters
+    ----------
+    width : float
+        Pulse width, s.
+    rate : float
+        Pulse rate, Hz.
+    n_pulses : int
+        Number of pulses.
+    dpi : dict
+        ``I_w``, ``I_g``, ``I_tau``, ``I_rest`` (A) and ``tau`` (s) of the DPI.
+
+    Returns
+    -------
+    (float, float)
+        The largest current with finite pulses, and with instant jumps, A.
+
+    Examples
+    --------
+    >>> dpi = dict(I_w=10e-9, I_g=80e-12, I_tau=20e-12, tau=4e-3, I_rest=0.3e-12)
+    >>> [round(x * 1e12, 1) for x in train_peaks(50e-6, 200.0, 10, dpi)]  # pA
+    [557.2, 93.4]
+    """
+    ends = np.arange(n_pulses) / rate + width
+    finite = dpi_pulse_response(ends, ends - width, width, dpi["I_w"], dpi["I_g"], dpi["I_tau"], dpi["tau"],
+                                dpi["I_rest"])
+    jump = dpi_charge(width, dpi["I_rest"], dpi["I_w"], dpi["I_g"], dpi["I_tau"], dpi["tau"]) - dpi["I_rest"]
+    instant = dpi["I_rest"] + jump * np.array([np.sum(np.exp(-(e - ends[: k + 1]) / dpi["tau"]))
+                                              for k, e in enumerate(ends)])
+    return float(finite.max()), float(instant.max())
+
+
+def pulse_train_gap(
+    width: object,
+    rate: object,
+    dpi: dict[str, float],
+    n_pulses: int = 10,
+    more_than: float | None = None,
+    less_than: float | None = None,
+    question: str = "pulse train",
+    points: float = 1.0,
+) -> CheckResult:
+    """Check a chosen train: the instant-jump model's largest current differs from the finite-pulse DPI's as asked.
+
+    The gap is ``abs(instant / finite - 1)`` of the largest currents (:func:`train_peaks`).
+    Allowed trains: width 1 us .. 1 ms, rate 1 .. 1000 Hz, the pulses not overlapping.
+
+    Parameters
+    ----------
+    width : float
+        The student's pulse width, s.
+    rate : float
+        The student's pulse rate, Hz.
+    dpi : dict
+        The DPI's currents and time constant (see :func:`train_peaks`).
+    n_pulses : int
+        Number of pulses.
+    more_than, less_than : float or None
+        The gap must exceed ``more_than`` and stay below ``less_than`` (give one or both).
+    question : str
+        The question's label.
+    points : float
+        The points the question is worth.
+
+    Returns
+    -------
+    CheckResult
+        The recorded outcome, with the gap the train gives.
+
+    Raises
+    ------
+    ParameterError
+        If neither bound is given.
+
+    Examples
+    --------
+    >>> dpi = dict(I_w=10e-9, I_g=80e-12, I_tau=20e-12, tau=4e-3, I_rest=0.3e-12)
+    >>> r = pulse_train_gap(50e-6, 200.0, dpi, more_than=0.5, question="q3")  # doctest: +NORMALIZE_WHITESPACE
+    ✓ q3: with 10 pulses of 50 us at 200 Hz the instant-jump model is 83% off the finite-pulse DPI
+    (wanted more than 50%)
+    """
+    if more_than is None and less_than is None:
+        raise ParameterError("give more_than, less_than or both")
+    w, r = _number(width, "pulse width"), _number(rate, "pulse rate")
+    if not (1e-6 <= w <= 1e-3 and 1.0 <= r <= 1000.0 and w < 1.0 / r):
+        message = (f"the train is outside the allowed range: width {w / 1e-6:.4g} us (1..1000 us), rate {r:.4g} Hz "
+                   "(1..1000 Hz), and the pulses must not overlap")
+        return _record(CheckResult(question, False, message, points))
+    finite, instant = train_peaks(w, r, n_pulses, dpi)
+    gap = abs(instant / finite - 1.0)
+    wanted = " and ".join(x for x in (f"more than {more_than:.0%}" if more_than is not None else "",
+                                      f"less than {less_than:.0%}" if less_than is not None else "") if x)
+    shown = (f"with {n_pulses} pulses of {w / 1e-6:.4g} us at {r:.4g} Hz the instant-jump model is {gap:.0%} off "
+             f"the finite-pulse DPI (wanted {wanted})")
+    passed = (more_than is None or gap > more_than) and (less_than is None or gap < less_than)
+    return _record(CheckResult(question, passed, shown, points))
+
+
+def _spice_missing(question: str, points: float) -> CheckResult | None:
+    """A failed record saying why, when ngspice cannot run here; None when it can."""
+    if ngspice.available():
+        return None
+    message = f"ngspice is not installed here: the transistor part is skipped (0 points). {ngspice.INSTALL_HINT}"
+    return _record(CheckResult(question, False, message, points))
+
+
+def spice_pulse_ratio(
+    answer: object,
+    long_width: float,
+    short_width: float,
+    rel_tol: float = 0.05,
+    question: str = "transistor pulses",
+    points: float = 1.0,
+) -> CheckResult:
+    """Check the ratio of the circuit's rise (peak minus rest) after one long and one short pulse (ngspice).
+
+    Each width is one ngspice run of the DPI testbench
+    (``circuits/dpi_synapse_tb-pulse.cir``, one pulse of width ``tpulse``), cached on disk.
+    Without ngspice the check fails with the reason (the transistor part is skipped), and never raises for it.
+
+    Parameters
+    ----------
+    answer : float
+        The student's ratio rise(long) / rise(short).
+    long_width, short_width : float
+        The two pulse widths, s.
+    rel_tol : float
+        The relative tolerance.
+    question : str
+        The question's label.
+    points : float
+        The points the question is worth.
+
+    Returns
+    -------
+    CheckResult
+        The recorded outcome.
+
+    Examples
+    --------
+    >>> r = spice_pulse_ratio(4.0, 400e-6, 50e-6, question="q5")  # doctest: +SKIP
+    ✗ q5: rise after 400 us / rise after 50 us = 4 is too small (off by 30% to 100%, tolerance 5%)
+    """
+    missing = _spice_missing(question, points)
+    if missing is not None:
+        return missing
+    rises = []
+    for width in (long_width, short_width):
+        current = ngspice.run(calibration.DPI_TB, {"npulse": 1, "pulse_dc": 0, "tpulse": float(width)})["i(vout)"]
+        rises.append(float(current.max() - current[0]))
+    what = f"rise after {long_width / 1e-6:.4g} us / rise after {short_width / 1e-6:.4g} us"
+    return close(answer, rises[0] / rises[1], what, "", 1.0, rel_tol, question, points)
+
+
+def spice_pulse_design(
+    iw: object,
+    itau: object,
+    rise: float,
+    tau: float,
+    rel_tol: float = 0.1,
+    question: str = "circuit design",
+    points: float = 1.0,
+) -> CheckResult:
+    """Check a transistor-level DPI design: one 50 us pulse raises the current by ``rise``, which decays with ``tau``.
+
+    The DPI testbench (``circuits/dpi_synapse_tb-pulse.cir``, one pulse) runs in
+    ngspice with the student's weight current ``iw`` and leak current
+    ``itau`` and nothing else changed; the rise is the peak minus the current
+    at rest, the time constant is fitted between 90 % and 20 % of the rise
+    (:func:`~dynapse_edu.experiments.measure_decay`). Allowed: ``iw`` 10..40 nA,
+    ``itau`` 5..50 pA. Without ngspice the check fails with the reason (the
+    transistor part is skipped), and never raises for it.
+
+    Parameters
+    ----------
+    iw, itau : float
+        The student's netlist currents, A.
+    rise : float
+        The target rise of the output current, A.
+    tau : float
+        The target decay time constant, s.
+    rel_tol : float
+        The relative tolerance of both.
+    question : str
+        The question's label.
+    points : float
+        The points the question is worth.
+
+    Returns
+    -------
+    CheckResult
+        The recorded outcome, with what the circuit gives and in which direction each is off.
+
+    Examples
+    --------
+    >>> r = spice_pulse_design(20e-9, 20e-12, 200e-12, 6e-3, question="q5")  # doctest: +SKIP
+    ✗ q5: the circuit's rise is 462 pA (target 200 pA) and its tau 3.9 ms (target 6 ms): the rise must be smaller
+    and the decay slower
+    """
+    missing = _spice_missing(question, points)
+    if missing is not None:
+        return missing
+    w, leak = _number(iw, "iw"), _number(itau, "itau")
+    if not (10e-9 <= w <= 40e-9 and 5e-12 <= leak <= 50e-12):
+        message = f"iw = {w / 1e-9:.4g} nA and itau = {leak / 1e-12:.4g} pA must lie in 10..40 nA and 5..50 pA"
+        return _record(CheckResult(question, False, message, points))
+    run = ngspice.run(calibration.DPI_TB, {"npulse": 1, "pulse_dc": 0, "iw": w, "itau": leak})
+    t, current = run["time"], run["i(vout)"]
+    got_rise = float(current.max() - current[0])
+    got_tau = experiments.measure_decay(t, current, floor=float(current[0]))
+    shown = (f"the circuit's rise is {got_rise / 1e-12:.3g} pA (target {rise / 1e-12:.3g} pA) and its tau "
+             f"{got_tau / 1e-3:.3g} ms (target {tau / 1e-3:.3g} ms)")
+    advice = []
+    if abs(got_rise - rise) > rel_tol * rise:
+        advice.append("the rise must be " + ("larger" if got_rise < rise else "smaller"))
+    if abs(got_tau - tau) > rel_tol * tau:
+        advice.append("the decay " + ("slower" if got_tau < tau else "faster"))
+    if not advice:
+        return _record(CheckResult(question, True, f"{shown}, both within {rel_tol:.0%}", points))
+    return _record(CheckResult(question, False, f"{shown}: {' and '.join(advice)}", points))
+
+
+def winner_take_all(
+    base: Callable[[float, float], tuple[Board, Population, Population]],
+    design: Callable[[Board, Population, Population], object],
+    cases: Sequence[tuple[float, float]],
+    min_ratio: float,
+    min_rate: float,
+    duration: float = 0.5,
+    question: str = "winner take all",
+    points: float = 1.0,
+) -> CheckResult:
+    """Check a winner-take-all design on the chip: the group with the stronger input wins, by ``min_ratio``.
+
+    For each case ``(rate_a, rate_b)`` the check builds ``base(rate_a, rate_b)``
+    (the given part: a chip in hardware mode with mismatch, two groups and
+    their inputs), lets ``design(chip, A, B)`` add the student's part, checks
+    the rules (hardware mode, the given mismatch, no input added, at most 64
+    CAM entries per neuron) and runs it: the winner's mean rate must be at
+    least ``min_rate`` and ``min_ratio`` times the loser's.
+
+    Parameters
+    ----------
+    base : callable
+        The given builder: ``base(rate_a, rate_b) -> (chip, A, B)``.
+    design : callable
+        The student's ``design(chip, A, B)``; it does not see the rates.
+    cases : Sequence of (float, float)
+        The input rates of the two groups, Hz (never equal).
+    min_ratio : float
+        The least winner / loser rate ratio (> 1).
+    min_rate : float
+        The least mean rate of the winner, Hz.
+    duration : float
+        Simulated time per case, s.
+    question : str
+        The question's label.
+    points : float
+        The points the question is worth.
+
+    Returns
+    -------
+    CheckResult
+        The recorded outcome: the rates of both groups in every case, or the broken rule.
+
+    Raises
+    ------
+    ParameterError
+        If a case has equal rates or ``min_ratio`` <= 1.
+
+    Examples
+    --------
+    >>> from dynapse_edu import PoissonGenerator
+    >>> def base(rate_a, rate_b):
+    ...     chip = Chip(hardware=True, mismatch=Mismatch(seed=7))
+    ...     A, B = chip.get_neurons(2, core=0), chip.get_neurons(2, core=0)
+    ...     chip.add_connection(PoissonGenerator(2, rate_a, seed=1), A, "AMPA", 4, rule="one_to_one")
+    ...     chip.add_connection(PoissonGenerator(2, rate_b, seed=2), B, "AMPA", 4, rule="one_to_one")
+    ...     return chip, A, B
+    >>> r = winner_take_all(base, lambda chip, A, B: None, [(200.0, 50.0)], 3.0, 10.0, duration=0.2, question="q3")
+    ✓ q3: A 62.5 Hz vs B 20 Hz at inputs 200/50 Hz (wanted the stronger input's group >= 10 Hz and 3x the other)
+    """
+    if not min_ratio > 1 or any(a == b for a, b in cases):
+        raise ParameterError(f"need min_ratio > 1 and unequal input rates, got {min_ratio!r} and {list(cases)!r}")
+    shown, failed = [], []
+    for rate_a, rate_b in cases:
+        chip, A, B = base(float(rate_a), float(rate_b))
+        mismatch, inputs = chip.mismatch, chip.n_inputs
+        try:
+            design(chip, A, B)
+        except Exception as err:  # the student's code: report, do not stop the checks
+            message = f"your design raised {type(err).__name__} for inputs {rate_a:g}/{rate_b:g} Hz: {err}"
+            return _record(CheckResult(question, False, message, points))
+        broken = []
+        if not chip.hardware:
+            broken.append("the chip is no longer in hardware mode")
+        if chip.mismatch != mismatch or mismatch is None:
+            broken.append("the chip's mismatch was changed or removed")
+        if chip.n_inputs != inputs:
+            broken.append(f"inputs were added ({chip.n_inputs - inputs}): only the given inputs may drive the groups")
+        cam = max((chip.cam_used(int(n)) for n in chip.neuron_ids), default=0)
+        if cam > 64:
+            broken.append(f"a neuron uses {cam} CAM entries (at most 64)")
+        if broken:
+            return _record(CheckResult(question, False, "the design breaks the chip's rules: " + "; ".join(broken),
+                                       points))
+        result = chip.run(duration, dt=None, at_spikes=False)
+        ra, rb = (float(np.mean([result.rates[result.index(int(n))] for n in g.ids])) for g in (A, B))
+        winner, loser = (ra, rb) if rate_a > rate_b else (rb, ra)
+        shown.append(f"A {ra:.3g} Hz vs B {rb:.3g} Hz at inputs {rate_a:g}/{rate_b:g} Hz")
+        if winner < min_rate:
+            failed.append(f"at {rate_a:g}/{rate_b:g} Hz the winner fires too slowly (less inhibition on it, "
+                          "or more self-excitation)")
+        elif winner < min_ratio * loser:
+            failed.append(f"at {rate_a:g}/{rate_b:g} Hz the loser is not suppressed enough (stronger competition)")
+    text = (f"{'; '.join(shown)} (wanted the stronger input's group >= {min_rate:g} Hz and {min_ratio:g}x the "
+            "other)")
+    if not failed:
+        return _record(CheckResult(question, True, text, points))
+    return _record(CheckResult(question, False, f"{text}: {'; '.join(failed)}", points))
+
+
 #: The comparisons :func:`comparison_metric` knows, by short name.
 COMPARISONS = {
     "dpi_pulse": compare.compare_dpi_pulse,
@@ -937,6 +1667,18 @@ def comparison_metric(
 
 
 __all__ = [
+    "synapse_design",
+    "isi_settled",
+    "fi_band_under_mismatch",
+    "function_matches",
+    "train_peaks",
+    "pulse_rise",
+    "pulse_rise_ratio",
+    "pulse_rise_function",
+    "pulse_train_gap",
+    "spice_pulse_ratio",
+    "spice_pulse_design",
+    "winner_take_all",
     "BANDS",
     "reveal_expected",
     "measured_from_trace",

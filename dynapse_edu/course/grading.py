@@ -26,6 +26,10 @@ How one submission is graded (:func:`grade_one`):
    it recorded in the instructor's run (:func:`collect`); a question scores
    its points when every check of it passed.
 
+Written answers graded by hand (:func:`~dynapse_edu.course.versions.manual_questions`)
+are not run: :func:`written_answers` copies each student's text into
+``NAME_written.csv`` and the class CSV has an empty column for their points.
+
 What a same-kernel grader cannot stop: code of the student's that changes the
 interpreter itself (builtins, the standard library, numpy, the library modules
 other than the three imported afresh) before the checks run, or a function of
@@ -50,6 +54,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .versions import (
+    MARKDOWN_STUB,
     TAG_GIVEN,
     TAG_SOLUTION,
     AssignmentError,
@@ -57,6 +62,8 @@ from .versions import (
     is_check,
     load_nbformat,
     make_version,
+    manual_points,
+    manual_questions,
     untagged_checks,
 )
 
@@ -386,10 +393,13 @@ class Reference:
         Question -> its points (the largest of its checks').
     cells : dict
         Master check cell index -> the (question, points) pairs it records, in order.
+    manual : dict
+        Question graded by hand -> its points (:func:`~dynapse_edu.course.versions.manual_questions`).
     """
 
     points: dict[str, float]
     cells: dict[int, list[tuple[str, float]]]
+    manual: dict[str, float] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
@@ -409,6 +419,8 @@ class Outcome:
         errors, tampered records, files changed), ``""`` when nothing unusual.
     feedback : list of dict
         Every master check's record (message, right value) for the instructor.
+    written : dict
+        Hand-graded question -> the student's text (:func:`written_answers`).
     """
 
     notebook: str
@@ -416,6 +428,7 @@ class Outcome:
     errors: int
     reason: str
     feedback: list[dict]
+    written: dict[str, str] = dataclasses.field(default_factory=dict)
 
     @property
     def total(self) -> float:
@@ -586,7 +599,53 @@ def make_reference(master, timeout: float, where: str) -> Reference:
     for rec in cells.values():
         for question, worth in rec:
             points[question] = max(worth, points.get(question, 0.0))
-    return Reference(points, cells)
+    return Reference(points, cells, manual_questions(master))
+
+
+def written_answers(master, submission) -> dict[str, str]:
+    """Each hand-graded question's answer text in a submission (empty when not found or not written).
+
+    The answer cell is found by the master's cell id; in a notebook saved
+    without ids, as the markdown cell that follows the question's unchanged
+    text (the master cell just above the answer cell).
+
+    Parameters
+    ----------
+    master : nbformat.NotebookNode
+        The master notebook.
+    submission : nbformat.NotebookNode
+        A student's notebook.
+
+    Returns
+    -------
+    dict
+        ``grade_id`` -> the student's text (``""`` for the untouched stub).
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> meta = {"tags": ["solution"], "nbgrader": {"grade": True, "solution": True, "points": 2, "grade_id": "q4"}}
+    >>> master = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## Q4: why?"),
+    ...                                          nbformat.v4.new_markdown_cell("Model answer.", metadata=meta)])
+    >>> student = make_version(master, student=True)
+    >>> student.cells[1].source = "Because of the leak."
+    >>> written_answers(master, student)
+    {'q4': 'Because of the leak.'}
+    """
+    by_id = {cell.get("id"): cell for cell in submission.cells if cell.get("id")}
+    texts = [cell.get("source", "").strip() for cell in submission.cells]
+    answers: dict[str, str] = {}
+    for i, cell in enumerate(master.cells):
+        manual = manual_points(cell)
+        if manual is None:
+            continue
+        found = by_id.get(cell.get("id"))
+        if found is None and i > 0 and master.cells[i - 1].source.strip() in texts:
+            j = texts.index(master.cells[i - 1].source.strip()) + 1
+            found = submission.cells[j] if j < len(submission.cells) else None
+        text = found.get("source", "").strip() if found is not None and found.get("cell_type") == "markdown" else ""
+        answers[manual[0]] = "" if text == MARKDOWN_STUB else text
+    return answers
 
 
 def _snapshot(paths: Sequence[Path]) -> dict[Path, bytes | None]:
@@ -612,7 +671,10 @@ def grade(master_path: Path, submissions: Sequence[Path], out_csv: Path, timeout
     Every file is read before the first notebook runs. The CSV has one row per
     submission (``notebook``, the points of each question, ``total``, ``max``,
     ``errors``, ``reason``) and is always written; ``NAME_feedback.csv`` next
-    to it has every check's message and right value. A submission that
+    to it has every check's message and right value. With questions graded
+    by hand, the class CSV has an empty column ``NAME (by hand, of N)`` for
+    each and a ``by hand max`` column, and ``NAME_written.csv`` has every
+    student's text (:func:`written_answers`). A submission that
     changed the master or another submission on disk has those files put back
     and says so in its ``reason``.
 
@@ -663,6 +725,11 @@ def grade(master_path: Path, submissions: Sequence[Path], out_csv: Path, timeout
     for path in submissions:
         data = snapshot[path] if snapshot[path] is not None else b""
         outcome, _ = grade_one(master, reference, path.name, data, timeout)
+        if reference.manual:
+            try:
+                outcome.written = written_answers(master, _read(data))
+            except Exception:  # unreadable: grade_one said why; nothing written to show
+                outcome.written = dict.fromkeys(reference.manual, "")
         touched = _restore(snapshot)
         if touched:
             note = f"changed files outside its scratch copy (put back): {', '.join(touched)}"
@@ -672,7 +739,10 @@ def grade(master_path: Path, submissions: Sequence[Path], out_csv: Path, timeout
 
 
 def write(outcomes: Sequence[Outcome], reference: Reference, out_csv: Path) -> list[dict]:
-    """Write the class CSV and ``NAME_feedback.csv`` next to it; return the class CSV's rows.
+    """Write the class CSV, ``NAME_feedback.csv`` and (with hand-graded questions) ``NAME_written.csv``.
+
+    The ``total`` and ``max`` columns are the automatic points; a question
+    graded by hand has an empty column to fill in, and ``by hand max`` is their sum.
 
     Parameters
     ----------
@@ -698,12 +768,22 @@ def write(outcomes: Sequence[Outcome], reference: Reference, out_csv: Path) -> l
     """
     out_csv.parent.mkdir(parents=True, exist_ok=True)
     top = float(sum(reference.points.values()))
+    by_hand = {f"{q} (by hand, of {p:g})": "" for q, p in reference.manual.items()}
+    if by_hand:
+        by_hand["by hand max"] = float(sum(reference.manual.values()))
     rows = [{"notebook": o.notebook, **{q: o.scores.get(q, 0.0) for q in reference.points}, "total": o.total,
-             "max": top, "errors": o.errors, "reason": o.reason} for o in outcomes]
+             "max": top, **by_hand, "errors": o.errors, "reason": o.reason} for o in outcomes]
     with open(out_csv, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["notebook", *reference.points, "total", "max", "errors", "reason"])
+        fields = ["notebook", *reference.points, "total", "max", *by_hand, "errors", "reason"]
+        writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
         writer.writerows(rows)
+    if reference.manual:
+        with open(out_csv.with_name(out_csv.stem + "_written.csv"), "w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=["notebook", "question", "points", "answer"])
+            writer.writeheader()
+            writer.writerows({"notebook": o.notebook, "question": q, "points": p, "answer": o.written.get(q, "")}
+                             for o in outcomes for q, p in reference.manual.items())
     with open(out_csv.with_name(out_csv.stem + "_feedback.csv"), "w", newline="") as handle:
         fields = ["notebook", "cell", "question", "points", "passed", "message", "expected"]
         writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
@@ -716,5 +796,5 @@ def write(outcomes: Sequence[Outcome], reference: Reference, out_csv: Path) -> l
 __all__ = [
     "DEFAULT_TIMEOUT", "FRESH_MODULES", "REPORT_MARK", "sign", "check_cell_source", "GradedNotebook",
     "graded_notebook", "run_notebook", "collect", "Reference", "Outcome", "score", "grade_one", "make_reference",
-    "grade", "write",
+    "grade", "write", "written_answers",
 ]

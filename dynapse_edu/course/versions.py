@@ -18,6 +18,12 @@ solutions and checks. Markers say what is what:
   given data, the given functions): grading runs the master's given cells
   again before each check, so a student's edits to them do not count.
   Keep them fast and free of plots.
+* A written answer graded by hand is a markdown cell tagged ``solution``
+  whose metadata says so the way nbgrader does:
+  ``"nbgrader": {"grade": true, "solution": true, "points": 3, "grade_id": "q6 written"}``
+  (:func:`manual_questions`). The master's text is the model answer and
+  rubric; the student sees "*Write your answer here.*"; the grader's CSV gets
+  an empty column for the points and a file with every student's text.
 
 The instructor version is the master with the marker lines removed. Both
 versions are written with outputs and execution counts cleared, and keep the
@@ -184,8 +190,6 @@ def solution_text(master: nbformat.NotebookNode) -> list[str]:
     return lines
 
 
-
-
 def is_check(cell) -> bool:
     """True for a master's check cell: a code cell tagged ``check`` or ``hidden``.
 
@@ -196,6 +200,81 @@ def is_check(cell) -> bool:
     True
     """
     return cell.cell_type == "code" and bool(cell_tags(cell) & {TAG_CHECK, TAG_HIDDEN})
+
+
+def manual_points(cell) -> tuple[str, float] | None:
+    """A hand-graded answer cell's question and points (nbgrader metadata), or None for any other cell.
+
+    Parameters
+    ----------
+    cell : nbformat.NotebookNode
+        A notebook cell.
+
+    Returns
+    -------
+    (str, float) or None
+        The ``grade_id`` and the ``points`` (> 0) of a markdown cell whose
+        ``nbgrader`` metadata has ``grade`` and ``solution`` true.
+
+    Raises
+    ------
+    AssignmentError
+        If such a cell has no ``grade_id`` or its points are not a number > 0.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> meta = {"tags": ["solution"], "nbgrader": {"grade": True, "solution": True, "points": 3, "grade_id": "q6"}}
+    >>> manual_points(nbformat.v4.new_markdown_cell("Model answer.", metadata=meta))
+    ('q6', 3.0)
+    >>> manual_points(nbformat.v4.new_markdown_cell("Just text.")) is None
+    True
+    """
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    if cell.get("cell_type") != "markdown" or not (meta.get("grade") and meta.get("solution")):
+        return None
+    grade_id, points = meta.get("grade_id"), meta.get("points")
+    if not (isinstance(grade_id, str) and grade_id.strip()):
+        raise AssignmentError(f"a hand-graded cell needs a 'grade_id' in its nbgrader metadata, got {grade_id!r}")
+    if isinstance(points, bool) or not isinstance(points, (int, float)) or not points > 0:
+        raise AssignmentError(f"hand-graded cell {grade_id!r}: points = {points!r}; allowed: a number > 0")
+    return grade_id, float(points)
+
+
+def manual_questions(master: nbformat.NotebookNode) -> dict[str, float]:
+    """The questions of a master graded by hand, with their points, in order (see :func:`manual_points`).
+
+    Parameters
+    ----------
+    master : nbformat.NotebookNode
+        The master notebook.
+
+    Returns
+    -------
+    dict
+        ``grade_id`` -> points.
+
+    Raises
+    ------
+    AssignmentError
+        For a hand-graded cell without a ``grade_id`` or points, or two with the same ``grade_id``.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> meta = {"nbgrader": {"grade": True, "solution": True, "points": 2, "grade_id": "q4 written"}}
+    >>> manual_questions(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Rubric.", metadata=meta)]))
+    {'q4 written': 2.0}
+    """
+    found: dict[str, float] = {}
+    for cell in master.cells:
+        manual = manual_points(cell)
+        if manual is None:
+            continue
+        if manual[0] in found:
+            raise AssignmentError(f"two hand-graded cells share the grade_id {manual[0]!r}")
+        found[manual[0]] = manual[1]
+    return found
 
 
 CHECK_CALL = re.compile(r"\bcheck\.\w+\(")
@@ -230,5 +309,5 @@ def untagged_checks(master: nbformat.NotebookNode) -> list[int]:
 __all__ = [
     "CHECK_CALL", "untagged_checks", "BEGIN", "END", "TAG_SOLUTION", "TAG_HIDDEN", "TAG_CHECK", "TAG_GIVEN", "STUB",
     "MARKDOWN_STUB", "AssignmentError", "load_nbformat", "cell_tags", "clean", "is_check", "make_version",
-    "solution_text",
+    "solution_text", "manual_points", "manual_questions",
 ]

@@ -19,7 +19,11 @@ The panels live in one module per part of the book:
 * :mod:`~dynapse_edu.course.widgets_behaviour`: *Behaviour* (chapters 6-9: F-I and F-F curves, adaptation,
   NMDA gating and inhibition, mismatch);
 * :mod:`~dynapse_edu.course.widgets_transistors`: *Transistors and networks* (chapters 10-11: ngspice
-  against the model, a winner-take-all network).
+  against the model, a winner-take-all network);
+* :mod:`~dynapse_edu.course.widgets_routing`: *Events and routing* (the handshake, the routing explorer,
+  a whole chip's raster);
+* :mod:`~dynapse_edu.course.widgets_foundations`: *From biology to silicon* (the phase plane, the input
+  playground, the F-F curve against a ReLU).
 
 Two helpers show results in a page: :class:`Table` (rows that a notebook and
 the built book show as a real HTML table) and :func:`show_error` (an error's

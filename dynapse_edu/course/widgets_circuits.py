@@ -5,7 +5,7 @@ the numbers to look at; :func:`~dynapse_edu.course.widgets.explore` turns it
 into a widget (the contract is in :mod:`dynapse_edu.course.widgets`).
 
 * Chapter 1: :func:`tau_explorer`;
-* Chapter 2: :func:`synapse_kernel_panel`;
+* Chapter 2: :func:`synapse_kernel_panel`, :func:`pulse_panel`;
 * Chapter 3: :func:`neuron_panel`, :func:`part1_panel`.
 
 >>> from matplotlib.figure import Figure  # an Axes of your own (no pyplot window)
@@ -23,10 +23,11 @@ from matplotlib.axes import Axes
 
 from .. import experiments, plot
 from ..core.params import ParamsLike, resolve
-from ..core.synapse import dpi_kernel, synapse_key
+from ..core.synapse import dpi_charge, dpi_decay_exact, dpi_kernel, dpi_pulse_response, dpi_tau, synapse_key
+from ..errors import ParameterError
 from ..hardware.chip import Chip
-from ..units import ms, pA, pF
-from .widgets import check_positive, panel_axes
+from ..units import ms, nA, pA, pF, us
+from .widgets import check_count, check_positive, panel_axes
 
 
 # --- chapter 1: units ----------------------------------------------------------
@@ -157,6 +158,165 @@ def synapse_kernel_panel(
     }
 
 
+def jump_train(t: np.ndarray, spikes: np.ndarray, jump: float, tau: float, I0: float) -> np.ndarray:
+    """The DPI under instant jumps at ``spikes``: +``jump`` at each, exact decay between, floor I0; in A.
+
+    The original simulator's convention (and the library's default, ``t_pulse = None``):
+    each spike adds ``jump`` at once, whatever the current is.
+
+    Parameters
+    ----------
+    t : array
+        Times, s (sorted).
+    spikes : array
+        Spike times, s (sorted).
+    jump : float
+        Current each spike adds, A.
+    tau : float
+        Time constant, s.
+    I0 : float
+        The floor, A.
+
+    Returns
+    -------
+    ndarray
+        The current at ``t``, A.
+
+    Examples
+    --------
+    >>> (jump_train(np.array([0.0, 1e-3, 2e-3]), np.array([1e-3]), 99e-12, 5e-3, 1e-12) * 1e12).round(1)
+    array([  1. , 100. ,  81.9])
+    """
+    out = np.full(t.shape, float(I0))
+    current, last = float(I0), -np.inf
+    for k, spike in enumerate(np.append(spikes, np.inf)):
+        window = (t >= last) & (t < spike)
+        out[window] = dpi_decay_exact(current, np.exp(-(t[window] - last) / tau), I0)
+        if k < spikes.size:
+            current = float(dpi_decay_exact(current, np.exp(-(spike - last) / tau), I0)) + jump if np.isfinite(last) \
+                else float(I0) + jump
+            last = spike
+    return out
+
+
+def pulse_panel(
+    width_us: float = 50.0,
+    I_w_nA: float = 10.0,
+    I_g_pA: float = 80.0,
+    rate_Hz: float = 100.0,
+    I_tau_pA: float = 20.0,
+    n_pulses: int = 10,
+    axes: Sequence[Axes] | None = None,
+) -> dict[str, float]:
+    """Finite input pulses against instant jumps: a train (left) and the charge of one pulse against its width (right).
+
+    On the chip an input spike opens the DPI's input for a pulse of width
+    ``t_pulse`` (set by ``PULSE_PWLK_P``), during which the weight current
+    ``I_w`` charges the DPI by its full equation (:func:`~dynapse_edu.core.synapse.dpi_charge`,
+    with the (1 + I_g / I) factor; Bartolozzi & Indiveri 2007). In the linear
+    regime (I >> I_g) one pulse adds
+    (I_g I_w / I_tau)(1 - exp(-t_pulse / tau)): for t_pulse << tau that is
+    I_g I_w t_pulse / (I_tau tau) = I_g I_w t_pulse kappa / (C U_T), independent of I_tau; for
+    t_pulse >> tau it is the instant jump I_g I_w / I_tau the original simulator uses.
+    Left: ``n_pulses`` pulses at ``rate_Hz``, the exact finite-pulse DPI
+    (:func:`~dynapse_edu.core.synapse.dpi_pulse_response`) beside instant jumps
+    sized to give the same first peak (:func:`jump_train`): the jumps add the same
+    charge whatever the current, the pulses add more once the current is above I_g.
+    Right: what one pulse adds against its width, from rest and from a current
+    well above I_g, with the two limits: from rest (I << I_g) the DPI is not
+    linear and a short pulse adds far less than the linear estimate.
+
+    Parameters
+    ----------
+    width_us : float
+        Pulse width, us (0.1 .. 10000).
+    I_w_nA : float
+        Weight current during a pulse, nA (> 0).
+    I_g_pA : float
+        Gain current, pA (> 0).
+    rate_Hz : float
+        Pulse rate, Hz (> 0; the pulses must not overlap here: on the chip an overlapping spike retriggers the
+        pulse extender, see :mod:`dynapse_edu.core.dynamics`).
+    I_tau_pA : float
+        Leak current, pA (> 0; sets tau with the default AMPA capacitor).
+    n_pulses : int
+        Number of pulses (1 .. 100).
+    axes : two Axes or None
+        Where to draw (train, charge); None makes a new figure.
+
+    Returns
+    -------
+    dict
+        ``tau`` (s); ``first`` (A), what the first pulse adds; ``short_limit`` =
+        I_g I_w t_pulse / (I_tau tau) and ``long_limit`` = I_g I_w / I_tau (A);
+        ``peak_pulses`` and ``peak_jumps`` (A), the largest current of the train
+        under each model, and their ratio ``peak_ratio``.
+
+    Raises
+    ------
+    ParameterError
+        For a value outside its range, or pulses that overlap (width >= 1 / rate),
+        or a weight current too small to charge the DPI (I_w <= I_tau (1 + I0 / I_g)).
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure  # Axes of your own (no pyplot window)
+    >>> out = pulse_panel(width_us=1.0, axes=Figure().subplots(1, 2))
+    >>> out["first"] < 0.05 * out["short_limit"]  # from rest, below I_g: far less than the linear estimate
+    True
+    >>> out = pulse_panel(width_us=5000.0, axes=Figure().subplots(1, 2))
+    >>> round(out["first"] / out["long_limit"], 2)  # a pulse longer than tau: the instant jump
+    0.75
+    """
+    width = check_positive("width_us", width_us) * us
+    if not 0.1 * us <= width <= 10 * ms:
+        raise ParameterError(f"width_us must be in 0.1 .. 10000 us, got {width_us!r}")
+    I_w, I_g = check_positive("I_w_nA", I_w_nA) * nA, check_positive("I_g_pA", I_g_pA) * pA
+    I_tau, rate = check_positive("I_tau_pA", I_tau_pA) * pA, check_positive("rate_Hz", rate_Hz)
+    n = check_count("n_pulses", n_pulses, 1, 100)
+    if width >= 1.0 / rate:
+        raise ParameterError(f"pulses of {width_us!r} us overlap at {rate_Hz!r} Hz: need width_us < {1e6 / rate:g} us")
+    p = resolve(None)
+    tau = float(dpi_tau(p.C_ampa, I_tau, p.Ut, p.kappa))
+    first = dpi_charge(width, p.I0, I_w, I_g, I_tau, tau) - p.I0  # refuses an I_w too small to charge the DPI
+    starts = 5 * ms + np.arange(n) / rate
+    t = np.union1d(np.linspace(0.0, starts[-1] + 4 * tau, 1500), np.concatenate([starts, starts + width]))
+    pulses = dpi_pulse_response(t, starts, width, I_w, I_g, I_tau, tau, p.I0)
+    jumps = jump_train(t, starts + width, first, tau, p.I0)
+    short, long = I_g * I_w * width / (I_tau * tau), I_g * I_w / I_tau
+    left, right = panel_axes(axes, 2, figsize=(9.0, 3.2))
+    left.plot(t / ms, pulses / pA, label=f"finite pulses, {width_us:g} us")
+    left.plot(t / ms, jumps / pA, "--", label="instant jumps (same first peak)")
+    left.axhline(I_g / pA, color="0.6", linewidth=0.8, linestyle=":", label="I_g")
+    left.set_xlabel("time (ms)")
+    left.set_ylabel("I_syn (pA)")
+    left.legend(loc="upper right", fontsize="small")
+    widths = np.logspace(-7, -2, 40)
+    charges = [dpi_charge(w, p.I0, I_w, I_g, I_tau, tau) - p.I0 for w in widths]
+    right.loglog(widths / us, np.array(charges) / pA, label="one pulse from rest")
+    high = 10 * I_g  # a pulse arriving on a current well above I_g: the linear regime
+    if I_w > I_tau * (1 + high / I_g) * 1.01:
+        linear_regime = [dpi_charge(w, high, I_w, I_g, I_tau, tau) - high for w in widths]
+        right.loglog(widths / us, np.array(linear_regime) / pA, label="one pulse from I = 10 I_g")
+    linear = I_g * I_w * widths / (I_tau * tau)
+    right.loglog(widths / us, linear / pA, ":", label="short pulse: I_g I_w t / (I_tau tau)")
+    right.axhline(long / pA, color="k", linestyle="--", linewidth=0.8, label="long pulse: I_g I_w / I_tau")
+    right.plot([width / us], [first / pA], "o", color="C3")
+    right.set_ylim(bottom=max(1e-3, min(charges) / pA / 2), top=long / pA * 3)
+    right.set_xlabel("pulse width (us)")
+    right.set_ylabel("added current (pA)")
+    right.legend(loc="lower right", fontsize="small")
+    return {
+        "tau": tau,
+        "first": float(first),
+        "short_limit": float(short),
+        "long_limit": float(long),
+        "peak_pulses": float(pulses.max()),
+        "peak_jumps": float(jumps.max()),
+        "peak_ratio": float(pulses.max() / jumps.max()),
+    }
+
+
 # --- chapter 3: the silicon neuron ------------------------------------------------
 def neuron_panel(
     I_const_pA: float = 500.0,
@@ -264,4 +424,4 @@ def part1_panel(
     }
 
 
-__all__ = ["tau_explorer", "synapse_kernel_panel", "neuron_panel", "part1_panel"]
+__all__ = ["tau_explorer", "synapse_kernel_panel", "jump_train", "pulse_panel", "neuron_panel", "part1_panel"]

@@ -11,14 +11,20 @@ bytecode* (``_compile_physics``, the list ``PHYSICS``):
   :func:`~dynapse_edu.core.neuron.hold_at_floor`;
 * the output spike, :func:`~dynapse_edu.core.neuron.spike_reset`;
 * the exact decay of the synapse and adaptation currents,
-  :func:`~dynapse_edu.core.synapse.dpi_decay_exact` (``max(I e^{-s/tau}, I0)``).
+  :func:`~dynapse_edu.core.synapse.dpi_decay_exact` (``max(I e^{-s/tau}, I0)``);
+* their exact charge (or relaxation) under an input pulse,
+  :func:`~dynapse_edu.core.synapse.dpi_under_input` (a Newton solve of the DPI
+  equation's closed form, with :func:`~dynapse_edu.core.synapse.dpi_under_input_residual`).
 
 The substitutions are ``scipy.special.expit``, which numba cannot compile, by
 the same logistic function written with one ``exp``, and ``np.asarray`` /
 ``np.maximum`` / ``np.where`` by their scalar forms (no 0-d array per call).
 The input jumps are :func:`dynapse_edu.core.dynamics.input_jumps`, computed
 before the kernel runs (:mod:`dynapse_edu.engines.fast`) and added at the
-spike times as :func:`~dynapse_edu.core.dynamics.deliver_spikes` adds them.
+spike times as :func:`~dynapse_edu.core.dynamics.deliver_spikes` adds them;
+so are the pulse currents (:func:`~dynapse_edu.core.dynamics.input_pulse_currents`),
+which start pulses by the rule of :class:`~dynapse_edu.core.dynamics.Pulses`
+(``_trigger``).
 What is written here is the numerical scheme: the change of variable
 ``u = ln I_mem`` (``du/dt = (dI_mem/dt) / I_mem``), the decay factors
 ``exp(-s / tau)`` of the sub-step lengths, RK4, the location of threshold
@@ -36,7 +42,10 @@ integrated on its own, cut into sub-steps at the exact times of its input
 spikes and of the end of its refractory period:
 
 * synapse and adaptation currents decay exactly, ``I <- max(I e^{-s/tau}, I0)``,
-  so their values are exact at every time, whatever ``h``;
+  so their values are exact at every time, whatever ``h``; a neuron with input
+  or adaptation pulses (``t_pulse``, ``t_pulse_ahp``) also cuts its sub-steps at its
+  pulse ends, and a current whose pulse is on is advanced by
+  ``dpi_under_input`` instead (exact too: the input is constant inside a sub-step);
 * the membrane is integrated in the log domain, ``u = ln I_mem`` (the DPI's
   capacitor voltage up to a factor ``U_T / kappa``), with the classical
   4-stage Runge-Kutta scheme; the synaptic currents at the stage times are
@@ -113,7 +122,7 @@ except ImportError:  # pragma: no cover - exercised in a subprocess test without
 
 #: The functions of :mod:`dynapse_edu.core` the fast engine compiles, by module, each module's callees first.
 PHYSICS: tuple[tuple[types.ModuleType, tuple[str, ...]], ...] = (
-    (synapse, ("dpi_decay_exact",)),
+    (synapse, ("dpi_decay_exact", "dpi_under_input_residual", "dpi_under_input")),
     (
         neuron,
         (
@@ -213,7 +222,10 @@ MAX_REDO = 100
 FOLLOW = 0.5
 
 #: Every per-neuron array the kernel reads (rows of :class:`~dynapse_edu.core.dynamics.NeuronTable`).
-TABLE_FIELDS: tuple[str, ...] = SOMA_FIELDS + ("I_th", "I_reset", "t_ref", "tau_ahp", "jump_ahp", "tau_syn")
+TABLE_FIELDS: tuple[str, ...] = SOMA_FIELDS + (
+    "I_th", "I_reset", "t_ref", "tau_ahp", "jump_ahp", "tau_syn", "t_pulse", "t_pulse_ahp", "I_w_ahp", "I_g_decay",
+    "I_tau_decay",
+)
 Table = collections.namedtuple("Table", TABLE_FIELDS)
 
 
@@ -282,6 +294,7 @@ _floor = COMPILED["floor"]
 _hold_at_floor = COMPILED["hold_at_floor"]
 _spike_reset = COMPILED["spike_reset"]
 _decay_exact = COMPILED["dpi_decay_exact"]
+_under_input = COMPILED["dpi_under_input"]
 _relaxation = COMPILED["membrane_relaxation"]
 #: dI_mem/dt of one neuron from floats, in A/s: :func:`dynapse_edu.core.neuron.membrane_rate`, compiled.
 membrane_rate = COMPILED["membrane_rate"]
@@ -414,6 +427,41 @@ def _lane_ends(s: float, whole: bool, y: Any, taus: Any, full: Any, half: Any, I
 
 
 @_jit_inline
+def _lane_ends_driven(
+    s: float, whole: bool, y: Any, taus: Any, full: Any, half: Any, I0: float, drive: Any
+) -> Any:
+    """:func:`_lane_ends` of a neuron with pulses: a current whose pulse is on (``drive``) charges exactly."""
+    if not _pulsing(drive[0]):
+        return _lane_ends(s, whole, y, taus, full, half, I0)
+    if whole:
+        f_full, f_half = full, half
+    else:
+        f_half = _factors(0.5 * s, taus, y, I0)
+        f_full = _squares(f_half)
+    return _evolved(y, f_half, 0.5 * s, taus, drive, I0), _evolved(y, f_full, s, taus, drive, I0)
+
+
+@_jit
+def _free_steps4_driven(
+    p: Any, u0: Any, y0: Any, s_try: Any, whole: Any, taus: Any, full: Any, half: Any, log_I0: Any, drive: Any
+) -> Any:
+    """:func:`_free_steps4` for a group with a neuron that has pulses: the lanes' currents under their ``drive``.
+
+    (A copy of :func:`_free_steps4` with :func:`_lane_ends_driven`, called rather than pasted in:
+    kept apart so that networks without pulses run the code they ran before, as fast.)
+    """
+    k1 = _rates4(u0, y0, p)
+    s = (_shorten(s_try[0], k1[0]), _shorten(s_try[1], k1[1]), _shorten(s_try[2], k1[2]), _shorten(s_try[3], k1[3]))
+    e0 = _lane_ends_driven(s[0], whole[0] and s[0] == s_try[0], y0[0], taus[0], full[0], half[0], p[0].I0, drive[0])
+    e1 = _lane_ends_driven(s[1], whole[1] and s[1] == s_try[1], y0[1], taus[1], full[1], half[1], p[1].I0, drive[1])
+    e2 = _lane_ends_driven(s[2], whole[2] and s[2] == s_try[2], y0[2], taus[2], full[2], half[2], p[2].I0, drive[2])
+    e3 = _lane_ends_driven(s[3], whole[3] and s[3] == s_try[3], y0[3], taus[3], full[3], half[3], p[3].I0, drive[3])
+    ym = (e0[0], e1[0], e2[0], e3[0])
+    y1 = (e0[1], e1[1], e2[1], e3[1])
+    return s, membrane_step4_from(u0, k1, s, ym, y1, p, log_I0), y1, k1
+
+
+@_jit_inline
 def _free_steps4(
     p: Any, u0: Any, y0: Any, s_try: Any, whole: Any, taus: Any, full: Any, half: Any, log_I0: Any
 ) -> Any:
@@ -515,18 +563,107 @@ def _squares(f: Any) -> Any:
     return (f[0] * f[0], f[1] * f[1], f[2] * f[2], f[3] * f[3], f[4] * f[4])
 
 
+#: The drive of a sub-step without input pulses: (inputs 0, I_g, I_tau) of the 5 rows (see :func:`advance`).
+NO_DRIVE = ((0.0,) * 5, (1.0,) * 5, (1.0,) * 5)
+
+
 @_jit
-def advance(u: float, y: Any, s: float, taus: Any, p: Any, log_I0: float) -> float:
-    """ln I_mem after a sub-step of length ``s`` of the free membrane, from (u, y)."""
+def _pulsing(x: Any) -> bool:
+    """Whether any of the 5 input currents ``x`` (adaptation, 4 synapses) is on."""
+    return x[0] > 0.0 or x[1] > 0.0 or x[2] > 0.0 or x[3] > 0.0 or x[4] > 0.0
+
+
+@_jit
+def _row_evolved(I: float, f: float, s: float, tau: float, x: float, g: float, i_tau: float, I0: float) -> float:
+    """One current after ``s``: under its pulse input ``x`` (:func:`~dynapse_edu.core.synapse.dpi_under_input`,
+    compiled) if on, else the exact decay by the factor ``f``."""
+    if x > 0.0:
+        return _under_input(I, s, x, g, i_tau, tau, I0)
+    return _decay_exact(I, f, I0)
+
+
+@_jit
+def _evolved(y: Any, f: Any, s: float, taus: Any, drive: Any, I0: float) -> Any:
+    """(ahp, 4 synapses) after ``s`` under the pulse inputs of ``drive`` = (inputs, I_g, I_tau); ``f``: decays."""
+    x, g, it = drive
+    return (
+        _row_evolved(y[0], f[0], s, taus[0], x[0], g[0], it[0], I0),
+        _row_evolved(y[1], f[1], s, taus[1], x[1], g[1], it[1], I0),
+        _row_evolved(y[2], f[2], s, taus[2], x[2], g[2], it[2], I0),
+        _row_evolved(y[3], f[3], s, taus[3], x[3], g[3], it[3], I0),
+        _row_evolved(y[4], f[4], s, taus[4], x[4], g[4], it[4], I0),
+    )
+
+
+@_jit
+def _drive(pulse: Any, i: int, t: float) -> Any:
+    """The drive of neuron ``i`` just after ``t``: (inputs, I_g, I_tau) of its 5 rows; inputs 0 where no pulse is on."""
+    until, current, gs, itaus = pulse[1], pulse[2], pulse[4], pulse[5]
+    x = (
+        current[i, 0] if until[i, 0] > t else 0.0, current[i, 1] if until[i, 1] > t else 0.0,
+        current[i, 2] if until[i, 2] > t else 0.0, current[i, 3] if until[i, 3] > t else 0.0,
+        current[i, 4] if until[i, 4] > t else 0.0,
+    )
+    return x, _row(gs, i), _row(itaus, i)
+
+
+@_jit
+def _trigger(pulse: Any, i: int, k: int, t: float, current: float) -> None:
+    """Start (or restart) pulse ``k`` (0 = adaptation, 1..4 = synapses) of neuron ``i`` at ``t``.
+
+    :meth:`dynapse_edu.core.dynamics.Pulses.trigger`'s rule: it ends a width after t; its current
+    replaces the one there, but triggers at the same time add up.
+    """
+    start, until, cur, widths = pulse[0], pulse[1], pulse[2], pulse[3]
+    if start[i, k] == t:
+        cur[i, k] += current
+    else:
+        cur[i, k] = current
+    start[i, k] = t
+    until[i, k] = t + widths[i, k]
+
+
+@_jit
+def _pulse_on(until: np.ndarray, i: int, t: float) -> bool:
+    """Whether a pulse of neuron ``i`` is on just after ``t``."""
+    return until[i, 0] > t or until[i, 1] > t or until[i, 2] > t or until[i, 3] > t or until[i, 4] > t
+
+
+@_jit
+def _pulse_ends_at(until: np.ndarray, i: int, t: float) -> bool:
+    """Whether a pulse of neuron ``i`` ends at ``t``."""
+    return until[i, 0] == t or until[i, 1] == t or until[i, 2] == t or until[i, 3] == t or until[i, 4] == t
+
+
+@_jit
+def _drive_of(pulse: Any, i: int, t: float) -> Any:
+    """:func:`_drive` for a neuron with pulses (``pulse[6][i]``), :data:`NO_DRIVE` for one without."""
+    if pulse[6][i]:
+        return _drive(pulse, i, t)
+    return NO_DRIVE
+
+
+@_jit
+def advance(u: float, y: Any, s: float, taus: Any, p: Any, log_I0: float, drive: Any) -> float:
+    """ln I_mem after a sub-step of length ``s`` of the free membrane, from (u, y).
+
+    ``drive`` = (inputs, I_g, I_tau) of the adaptation and synapse rows (5 each, A): the pulse
+    inputs on during the sub-step (0: none, :data:`NO_DRIVE`).
+    """
     f = _factors(0.5 * s, taus, y, p.I0)
-    ym = _scaled(y, f, p.I0)
-    y1 = _scaled(y, _squares(f), p.I0)
+    if _pulsing(drive[0]):
+        ym = _evolved(y, f, 0.5 * s, taus, drive, p.I0)
+        y1 = _evolved(y, _squares(f), s, taus, drive, p.I0)
+    else:
+        ym = _scaled(y, f, p.I0)
+        y1 = _scaled(y, _squares(f), p.I0)
     return membrane_step(u, s, y, ym, y1, p, log_I0)
 
 
 @_jit
 def crossing(
-    u: float, k1: float, y: Any, s_hi: float, u_hi: float, log_th: float, taus: Any, p: Any, log_I0: float
+    u: float, k1: float, y: Any, s_hi: float, u_hi: float, log_th: float, taus: Any, p: Any, log_I0: float,
+    drive: Any,
 ) -> float:
     """Time after the sub-step's start at which u reaches ln I_th, to :data:`CROSSING_TOL`.
 
@@ -554,7 +691,7 @@ def crossing(
             if not (s_lo < s < s_hi):
                 s = 0.5 * (s_lo + s_hi)
             slope = (g_hi - g_lo) / (s_hi - s_lo)
-        g = advance(u, y, s, taus, p, log_I0) - log_th
+        g = advance(u, y, s, taus, p, log_I0, drive) - log_th
         if s_prev >= 0.0 and s != s_prev:
             slope = (g - g_prev) / (s - s_prev)
         if slope > 0.0 and abs(g) <= 0.25 * CROSSING_TOL * slope:
@@ -626,7 +763,7 @@ def _step_neurons(
     taus: np.ndarray, full: np.ndarray, half: np.ndarray, refr_until: np.ndarray, head: np.ndarray,
     ev_t: np.ndarray, ev_syn: np.ndarray, ev_jump: np.ndarray, ev_next: np.ndarray, spk_i: np.ndarray,
     spk_t: np.ndarray, event_neuron: int, log_t: np.ndarray, log_y: np.ndarray, counts: np.ndarray,
-    neurons: np.ndarray, caps: np.ndarray, work: Any,
+    neurons: np.ndarray, caps: np.ndarray, work: Any, ev_pulse: np.ndarray, pulse: Any,
 ) -> tuple:
     """Integrate the ``neurons`` (indices) from t0 to t1, in place.
 
@@ -661,12 +798,16 @@ def _step_neurons(
     an atomic operation each, which would cost more than the arithmetic.)
     """
     t_now, e_now, t_end, s_try, is_whole, active, ready, after, lag, guard, fastest = work
+    p_until, has_pulse = pulse[1], pulse[6]
+    any_pulse = pulse[7]  # whether any neuron has pulses: the test that keeps the other networks' loops as before
     whole_step = abs((t1 - t0) - h) <= 1e-9 * h
     # the neurons to integrate: all but those refractory all step long without input, whose currents
     # decay later, in one go (written without branches: which neurons are refractory is unpredictable)
     n_active = 0
     for i in neurons:
-        busy = (head[i] >= 0) | (refr_until[i] < t1) | (i == event_neuron) | (not whole_step)
+        busy = (head[i] >= 0) | (refr_until[i] < t1) | (i == event_neuron) | (not whole_step) | (
+            any_pulse and has_pulse[i] and _pulse_on(p_until, i, t0)
+        )
         active[n_active] = i
         n_active += busy
         lag[i] += not busy
@@ -704,6 +845,8 @@ def _step_neurons(
             I0 = tab.I0[i]
             logged = i == event_neuron
             while True:
+                if any_pulse and has_pulse[i] and _pulse_ends_at(p_until, i, t):  # (where the reference checks)
+                    _too_stiff(guard, i, t, u_mem[i], y, soma(tab, i), logs[1, i])
                 if e >= 0 and ev_t[e] <= t:  # the input spikes at time t: dynamics.deliver_spikes
                     if logged:
                         _log(log_t, log_y, counts, t, math.exp(u_mem[i]), y)
@@ -718,6 +861,8 @@ def _step_neurons(
                             j2 += ev_jump[e]
                         else:
                             j3 += ev_jump[e]
+                        if any_pulse and ev_pulse[e] > 0.0:  # a pulse instead of the jump (which is 0): dynamics.Pulses
+                            _trigger(pulse, i, k + 1, t, ev_pulse[e])
                         e = ev_next[e]
                     y = (y[0], j0, j1, j2, j3)
                     _too_stiff(guard, i, t, u_mem[i], y, soma(tab, i), logs[1, i])
@@ -730,10 +875,18 @@ def _step_neurons(
                     tb = ev_t[e]
                 if t < refr_until[i] < tb:
                     tb = refr_until[i]
+                if any_pulse and has_pulse[i]:  # pulse ends end sub-steps: constant inputs inside one
+                    for k in range(5):
+                        if t < p_until[i, k] < tb:
+                            tb = p_until[i, k]
                 s = tb - t
                 whole = t == t0 and tb == t1 and abs(s - h) <= 1e-9 * h  # a whole grid step: decay factors known
-                if refr_until[i] > t:  # refractory: the membrane is held, the currents decay exactly
-                    y = _scaled(y, _row(full, i) if whole else _factors(s, _row(taus, i), y, I0), I0)
+                if refr_until[i] > t:  # refractory: the membrane is held, the currents decay (or charge) exactly
+                    f_r = _row(full, i) if whole else _factors(s, _row(taus, i), y, I0)
+                    if any_pulse and has_pulse[i] and _pulse_on(p_until, i, t):
+                        y = _evolved(y, f_r, s, _row(taus, i), _drive(pulse, i, t), I0)
+                    else:
+                        y = _scaled(y, f_r, I0)
                     t = tb
                     continue
                 # a time constant in play shorter than the step: follow it (first a cheap test whether one
@@ -763,17 +916,34 @@ def _step_neurons(
         for c in range(0, n_ready, 4):
             last = min(c + 4, n_ready) - 1  # (a short last group repeats its last neuron)
             b = (ready[c], ready[min(c + 1, last)], ready[min(c + 2, last)], ready[min(c + 3, last)])
-            s4, u4, y4, k4 = _free_steps4(
-                (soma(tab, b[0]), soma(tab, b[1]), soma(tab, b[2]), soma(tab, b[3])),
-                (u_mem[b[0]], u_mem[b[1]], u_mem[b[2]], u_mem[b[3]]),
-                (_currents(state, b[0]), _currents(state, b[1]), _currents(state, b[2]), _currents(state, b[3])),
-                (s_try[b[0]], s_try[b[1]], s_try[b[2]], s_try[b[3]]),
-                (is_whole[b[0]], is_whole[b[1]], is_whole[b[2]], is_whole[b[3]]),
-                (_row(taus, b[0]), _row(taus, b[1]), _row(taus, b[2]), _row(taus, b[3])),
-                (_row(full, b[0]), _row(full, b[1]), _row(full, b[2]), _row(full, b[3])),
-                (_row(half, b[0]), _row(half, b[1]), _row(half, b[2]), _row(half, b[3])),
-                (logs[1, b[0]], logs[1, b[1]], logs[1, b[2]], logs[1, b[3]]),
-            )
+            if any_pulse and (has_pulse[b[0]] or has_pulse[b[1]] or has_pulse[b[2]] or has_pulse[b[3]]):
+                s4, u4, y4, k4 = _free_steps4_driven(
+                    (soma(tab, b[0]), soma(tab, b[1]), soma(tab, b[2]), soma(tab, b[3])),
+                    (u_mem[b[0]], u_mem[b[1]], u_mem[b[2]], u_mem[b[3]]),
+                    (_currents(state, b[0]), _currents(state, b[1]), _currents(state, b[2]), _currents(state, b[3])),
+                    (s_try[b[0]], s_try[b[1]], s_try[b[2]], s_try[b[3]]),
+                    (is_whole[b[0]], is_whole[b[1]], is_whole[b[2]], is_whole[b[3]]),
+                    (_row(taus, b[0]), _row(taus, b[1]), _row(taus, b[2]), _row(taus, b[3])),
+                    (_row(full, b[0]), _row(full, b[1]), _row(full, b[2]), _row(full, b[3])),
+                    (_row(half, b[0]), _row(half, b[1]), _row(half, b[2]), _row(half, b[3])),
+                    (logs[1, b[0]], logs[1, b[1]], logs[1, b[2]], logs[1, b[3]]),
+                    (
+                        _drive_of(pulse, b[0], t_now[b[0]]), _drive_of(pulse, b[1], t_now[b[1]]),
+                        _drive_of(pulse, b[2], t_now[b[2]]), _drive_of(pulse, b[3], t_now[b[3]]),
+                    ),
+                )
+            else:
+                s4, u4, y4, k4 = _free_steps4(
+                    (soma(tab, b[0]), soma(tab, b[1]), soma(tab, b[2]), soma(tab, b[3])),
+                    (u_mem[b[0]], u_mem[b[1]], u_mem[b[2]], u_mem[b[3]]),
+                    (_currents(state, b[0]), _currents(state, b[1]), _currents(state, b[2]), _currents(state, b[3])),
+                    (s_try[b[0]], s_try[b[1]], s_try[b[2]], s_try[b[3]]),
+                    (is_whole[b[0]], is_whole[b[1]], is_whole[b[2]], is_whole[b[3]]),
+                    (_row(taus, b[0]), _row(taus, b[1]), _row(taus, b[2]), _row(taus, b[3])),
+                    (_row(full, b[0]), _row(full, b[1]), _row(full, b[2]), _row(full, b[3])),
+                    (_row(half, b[0]), _row(half, b[1]), _row(half, b[2]), _row(half, b[3])),
+                    (logs[1, b[0]], logs[1, b[1]], logs[1, b[2]], logs[1, b[3]]),
+                )
             # --- 3. each sub-step taken, refused, or cut at a spike ----------------------------
             for q in range(last - c + 1):
                 i = b[q]
@@ -804,8 +974,12 @@ def _step_neurons(
                 p = soma(tab, i)
                 y = _currents(state, i)
                 tau_i = _row(taus, i)
-                s_sp = crossing(u, k4[q], y, s, u1, log_th, tau_i, p, logs[1, i])
-                y = _scaled(y, _factors(s_sp, tau_i, y, p.I0), p.I0)
+                drive = _drive(pulse, i, t) if any_pulse and has_pulse[i] else NO_DRIVE
+                s_sp = crossing(u, k4[q], y, s, u1, log_th, tau_i, p, logs[1, i], drive)
+                if _pulsing(drive[0]):
+                    y = _evolved(y, _factors(s_sp, tau_i, y, p.I0), s_sp, tau_i, drive, p.I0)
+                else:
+                    y = _scaled(y, _factors(s_sp, tau_i, y, p.I0), p.I0)
                 t = t + s_sp
                 if i == event_neuron:
                     _log(log_t, log_y, counts, t, tab.I_th[i], y)
@@ -814,6 +988,8 @@ def _step_neurons(
                 y = (I_ahp, y[1], y[2], y[3], y[4])
                 _too_stiff(guard, i, t, u_mem[i], y, p, logs[1, i])
                 refr_until[i] = t + tab.t_ref[i]
+                if any_pulse and has_pulse[i] and pulse[3][i, 0] > 0.0:  # the adaptation's own pulse (dynamics.reset)
+                    _trigger(pulse, i, 0, t, tab.I_w_ahp[i])
                 caps[i] = h
                 spk_i[counts[0]] = i
                 spk_t[counts[0]] = t
@@ -847,7 +1023,7 @@ def _same_spikes(a_i: np.ndarray, a_t: np.ndarray, b_i: np.ndarray, b_t: np.ndar
 def _merge_events(
     redo: np.ndarray, spk_src: np.ndarray, spk_time: np.ndarray, rec_ptr: np.ndarray, rec_post: np.ndarray,
     rec_syn: np.ndarray, rec_jump: np.ndarray, head: np.ndarray, head2: np.ndarray, n_ev: int, ev_t: np.ndarray,
-    ev_syn: np.ndarray, ev_jump: np.ndarray, ev_next: np.ndarray,
+    ev_syn: np.ndarray, ev_jump: np.ndarray, ev_next: np.ndarray, rec_pulse: np.ndarray, ev_pulse: np.ndarray,
 ) -> tuple:
     """Event lists (``head2``) of the neurons ``redo``: their input events and this step's recurrent spikes.
 
@@ -863,10 +1039,12 @@ def _merge_events(
     r_t = np.empty(m)
     r_syn = np.empty(m, np.int64)
     r_jump = np.empty(m)
+    r_pulse = np.empty(m)
     m = 0
     for q in range(spk_src.size):
         for c in range(rec_ptr[spk_src[q]], rec_ptr[spk_src[q] + 1]):
             r_post[m], r_t[m], r_syn[m], r_jump[m] = rec_post[c], spk_time[q], rec_syn[c], rec_jump[c]
+            r_pulse[m] = rec_pulse[c]
             m += 1
     by_time = np.argsort(r_t, kind="mergesort")
     order = by_time[np.argsort(r_post[by_time], kind="mergesort")]
@@ -879,6 +1057,7 @@ def _merge_events(
             e = ev_next[e]
     ev_t, ev_syn = _grow(ev_t, total), _grow(ev_syn, total)
     ev_jump, ev_next = _grow(ev_jump, total), _grow(ev_next, total)
+    ev_pulse = _grow(ev_pulse, total)
     w = n_ev
     for j in redo:
         head2[j] = -1
@@ -889,10 +1068,10 @@ def _merge_events(
         while e >= 0 or qi < q_end:  # merge two lists in time order: inputs of j, recurrent spikes onto j
             if qi < q_end and (e < 0 or r_t[order[qi]] < ev_t[e]):
                 o = order[qi]
-                ev_t[w], ev_syn[w], ev_jump[w] = r_t[o], r_syn[o], r_jump[o]
+                ev_t[w], ev_syn[w], ev_jump[w], ev_pulse[w] = r_t[o], r_syn[o], r_jump[o], r_pulse[o]
                 qi += 1
             else:
-                ev_t[w], ev_syn[w], ev_jump[w] = ev_t[e], ev_syn[e], ev_jump[e]
+                ev_t[w], ev_syn[w], ev_jump[w], ev_pulse[w] = ev_t[e], ev_syn[e], ev_jump[e], ev_pulse[e]
                 e = ev_next[e]
             ev_next[w] = -1
             if last < 0:
@@ -901,7 +1080,7 @@ def _merge_events(
                 ev_next[last] = w
             last = w
             w += 1
-    return ev_t, ev_syn, ev_jump, ev_next
+    return ev_t, ev_syn, ev_jump, ev_next, ev_pulse
 
 
 @_jit
@@ -927,6 +1106,8 @@ def run_kernel(
     event_neuron: int,
     max_spikes: int,
     min_relaxation: float,
+    ext_pulse: np.ndarray,
+    rec_pulse: np.ndarray,
 ) -> tuple:
     """Integrate ``state`` (6, N) in place from 0 to ``duration``.
 
@@ -935,7 +1116,10 @@ def run_kernel(
     spikes through ``rec_*``. Every ``sample_every`` steps the state of the
     neurons ``record`` is written to ``samples`` (T, 6, n_rec) (row 0 = t = 0).
     If ``event_neuron`` >= 0, that neuron is also sampled just before and
-    after each of its input and output spikes.
+    after each of its input and output spikes. ``ext_pulse``, ``rec_pulse``: the input current of
+    each connection's pulse (A; 0 where the target takes instant jumps,
+    :func:`~dynapse_edu.core.dynamics.input_pulse_currents`); the pulse widths are the table's
+    ``t_pulse`` and ``t_pulse_ahp`` (NaN: none).
 
     The limits of :mod:`dynapse_edu.engines.limits` stop the run at the end of a step (the caller
     refuses the setting): a neuron that fires more than ``max_spikes`` spikes, or whose membrane,
@@ -958,6 +1142,26 @@ def run_kernel(
         for k in range(5):
             full[i, k] = math.exp(-h / taus[i, k])
             half[i, k] = math.exp(-0.5 * h / taus[i, k])
+    # the pulse extenders (dynamics.Pulses): start, end, current; widths, I_g, I_tau per row; whether any
+    widths = np.full((n, 5), -1.0)
+    gs = np.empty((n, 5))
+    itaus = np.empty((n, 5))
+    has_pulse = np.zeros(n, np.bool_)
+    for i in range(n):
+        if tab.t_pulse_ahp[i] == tab.t_pulse_ahp[i]:  # (not NaN)
+            widths[i, 0] = tab.t_pulse_ahp[i]
+            has_pulse[i] = True
+        if tab.t_pulse[i] == tab.t_pulse[i]:
+            for k in range(1, 5):
+                widths[i, k] = tab.t_pulse[i]
+            has_pulse[i] = True
+        for k in range(5):
+            gs[i, k] = tab.I_g_decay[k, i]
+            itaus[i, k] = tab.I_tau_decay[k, i]
+    pulse = (
+        np.full((n, 5), -np.inf), np.full((n, 5), -np.inf), np.zeros((n, 5)), widths, gs, itaus, has_pulse,
+        bool(has_pulse.any()),
+    )
     fastest = np.empty(n)  # FOLLOW x the shortest adaptation or synapse time constant of each neuron
     for i in range(n):
         fastest[i] = FOLLOW * min(taus[i, 0], taus[i, 1], taus[i, 2], taus[i, 3], taus[i, 4])
@@ -973,6 +1177,7 @@ def run_kernel(
     ev_t = np.empty(64)
     ev_syn = np.empty(64, np.int64)
     ev_jump = np.empty(64)
+    ev_pulse = np.empty(64)
     ev_next = np.empty(64, np.int64)
     head = np.full(n, -1, np.int64)
     tail = np.full(n, -1, np.int64)
@@ -991,6 +1196,7 @@ def run_kernel(
     r0 = np.empty(n_keep)
     c0 = np.empty(n_keep)
     l0 = np.empty(n_keep, np.int64)
+    pulse0 = (np.empty((n_keep, 5)), np.empty((n_keep, 5)), np.empty((n_keep, 5)))
     log0 = 0
     dirty = np.zeros(n_keep, np.bool_)
     head2 = np.full(n_keep, -1, np.int64)
@@ -1022,11 +1228,13 @@ def run_kernel(
             ev_t, ev_syn, ev_jump, ev_next = (
                 _grow(ev_t, need), _grow(ev_syn, need), _grow(ev_jump, need), _grow(ev_next, need)
             )
+            ev_pulse = _grow(ev_pulse, need)
             for c in range(ext_ptr[src], ext_ptr[src + 1]):
                 j = ext_post[c]
                 ev_t[n_ev] = in_t[k_in]
                 ev_syn[n_ev] = ext_syn[c]
                 ev_jump[n_ev] = ext_jump[c]
+                ev_pulse[n_ev] = ext_pulse[c]
                 ev_next[n_ev] = -1
                 if head[j] < 0:
                     head[j] = n_ev
@@ -1044,11 +1252,14 @@ def run_kernel(
             r0[:] = refr_until
             c0[:] = caps
             l0[:] = lag
+            pulse0[0][:] = pulse[0]
+            pulse0[1][:] = pulse[1]
+            pulse0[2][:] = pulse[2]
             log0 = counts[1]
         # --- every neuron, on its own, from t0 to t1 -------------------------------
         spk_i, spk_t, log_t, log_y = _step_neurons(
             t0, t1, h, u_mem, state, tab, logs, taus, full, half, refr_until, head, ev_t, ev_syn, ev_jump, ev_next,
-            spk_i, spk_t, event_neuron, log_t, log_y, counts, all_neurons, caps, work,
+            spk_i, spk_t, event_neuron, log_t, log_y, counts, all_neurons, caps, work, ev_pulse, pulse,
         )
         # --- spikes onto neurons, at their exact times: integrate the targets again ---
         used_i = np.empty(0, np.int64)  # the spikes whose events the targets have received
@@ -1079,15 +1290,18 @@ def run_kernel(
                 refr_until[j] = r0[j]
                 caps[j] = c0[j]
                 lag[j] = l0[j]
+                pulse[0][j, :] = pulse0[0][j, :]
+                pulse[1][j, :] = pulse0[1][j, :]
+                pulse[2][j, :] = pulse0[2][j, :]
                 if j == event_neuron:
                     counts[1] = log0
-            ev_t, ev_syn, ev_jump, ev_next = _merge_events(
+            ev_t, ev_syn, ev_jump, ev_next, ev_pulse = _merge_events(
                 redo, now_i, now_t, rec_ptr, rec_post, rec_syn, rec_jump, head, head2, n_ev, ev_t, ev_syn,
-                ev_jump, ev_next,
+                ev_jump, ev_next, rec_pulse, ev_pulse,
             )
             spk_i, spk_t, log_t, log_y = _step_neurons(
                 t0, t1, h, u_mem, state, tab, logs, taus, full, half, refr_until, head2, ev_t, ev_syn, ev_jump,
-                ev_next, spk_i, spk_t, event_neuron, log_t, log_y, counts, redo, caps, work,
+                ev_next, spk_i, spk_t, event_neuron, log_t, log_y, counts, redo, caps, work, ev_pulse, pulse,
             )
             used_i, used_t = now_i, now_t
         for q in range(n_touched):
@@ -1125,5 +1339,5 @@ def as_table(table: Any) -> Table:
 __all__ = [
     "HAVE_NUMBA", "PHYSICS", "INLINE", "COMPILED", "PHYSICS_HASH", "physics_hash", "SOMA_FIELDS", "Soma", "Table",
     "membrane_rate", "log_rate", "membrane_step", "advance", "crossing", "run_kernel", "as_table", "follow_limit",
-    "FOLLOW",
+    "FOLLOW", "NO_DRIVE",
 ]

@@ -154,8 +154,9 @@ def check_network(net: Network, duration: float) -> None:
 def check_relaxation(net: Network, state: np.ndarray, neurons: np.ndarray, t: float) -> None:
     """Refuse if a membrane of ``neurons``, above its floor, relaxes faster than :data:`MIN_TAU_MEM`.
 
-    Both integrators call this right after the input spikes a neuron receives at a time, and after
-    each of its output spikes (the reset and the adaptation jump).
+    Both integrators call this right after the input spikes a neuron receives at a time, after
+    each of its output spikes (the reset and the adaptation jump), and at the end of each of its
+    input or adaptation pulses (where a pulse's current is largest, :mod:`dynapse_edu.core.dynamics`).
 
     Parameters
     ----------

@@ -2,7 +2,9 @@
 
 Readable and exact rather than fast. Time is cut into segments at every
 discontinuity whose time is known in advance (an input spike, the end of a
-refractory period, the end of the run); inside a segment the equations of
+refractory period, the start and the end of an input or adaptation pulse
+(:mod:`dynapse_edu.core.dynamics`, "Input pulses"), the end of the run); inside a segment
+the input currents are constant and the equations of
 :func:`dynapse_edu.core.dynamics.derivatives` are smooth but for the membrane's
 floor, and solve_ivp integrates them with a *terminal event* that fires when
 the first membrane current reaches its threshold. At an output spike the
@@ -48,7 +50,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from ..core.dynamics import AHP, MEM, N_STATE, deliver_spikes, derivatives, reset, rest_state
+from ..core.dynamics import AHP, MEM, N_STATE, Pulses, deliver_spikes, derivatives, reset, rest_state
 from ..core.network import Network
 from ..core.neuron import floor, membrane_relaxation
 from ..core.result import Record, Result, traces_from_states
@@ -107,6 +109,8 @@ def run_reference(net: Network, duration: float, record: Record | None = None) -
     grid = record.grid(duration)
 
     state = rest_state(table)
+    pulses = Pulses(n)  # the pulse extenders (used by neurons with t_pulse or t_pulse_ahp set)
+    any_pulsed = bool(table.pulsed.any() or table.pulsed_ahp.any())  # (else no pulse bookkeeping at all)
     refractory_until = np.full(n, -np.inf)
     spike_times: list[list[float]] = [[] for _ in range(n)]
     rows_t: list[np.ndarray] = []
@@ -136,7 +140,7 @@ def run_reference(net: Network, duration: float, record: Record | None = None) -
                     keep(np.array([t]), state[:, :, None])
                 deliver_spikes(
                     state, table, net.external.synapse[entries], net.external.post[entries],
-                    net.external.weight[entries],
+                    net.external.weight[entries], t, pulses,
                 )
                 check_relaxation(net, state, np.unique(net.external.post[entries]), t)
                 if record.at_spikes:
@@ -155,10 +159,14 @@ def run_reference(net: Network, duration: float, record: Record | None = None) -
             duration,
             unique_t[k_in] if k_in < len(unique_t) else np.inf,
             refractory_until[refractory].min() if refractory.any() else np.inf,
+            pulses.next_edge(t) if any_pulsed else np.inf,
         )
         g_end = np.searchsorted(grid, t_next, side="right")
         samples = grid[g:g_end]
-        sol = _segment(state, table, refractory, t, t_next, samples)
+        pulse_input = pulses.inputs(t) if any_pulsed else None  # constant until t_next
+        if pulse_input is not None and not pulse_input.any():
+            pulse_input = None
+        sol = _segment(state, table, refractory, t, t_next, samples, pulse_input)
         n_samples = min(len(sol.t), len(samples))
         if n_samples:
             keep(sol.t[:n_samples], floor(sol.y[:, :n_samples].reshape(N_STATE, n, -1), table.I0[:, None]))
@@ -174,7 +182,7 @@ def run_reference(net: Network, duration: float, record: Record | None = None) -
                 spiking = np.array([np.flatnonzero(active)[np.argmax(over[active])]])
             if record.at_spikes:
                 keep(np.array([t]), state[:, :, None])
-            reset(state, table, spiking)
+            reset(state, table, spiking, t, pulses)
             refractory_until[spiking] = t + table.t_ref[spiking]
             for i in spiking:
                 spike_times[i].append(t)
@@ -184,7 +192,7 @@ def run_reference(net: Network, duration: float, record: Record | None = None) -
             if entries.size:
                 deliver_spikes(
                     state, table, net.recurrent.synapse[entries], net.recurrent.post[entries],
-                    net.recurrent.weight[entries],
+                    net.recurrent.weight[entries], t, pulses,
                 )
                 check_relaxation(net, state, np.unique(net.recurrent.post[entries]), t)
             if record.at_spikes:
@@ -192,6 +200,10 @@ def run_reference(net: Network, duration: float, record: Record | None = None) -
         else:
             t = t_next
             state = floor(sol.y[:, -1].reshape(N_STATE, n), table.I0)  # the floor held in the state
+            if any_pulsed:  # a pulse's current is largest at its end: the limit is checked there
+                ended = np.flatnonzero((pulses.until == t).any(axis=0))
+                if ended.size:
+                    check_relaxation(net, state, ended, t)
 
     if rows_t:
         t_all = np.concatenate(rows_t)
@@ -212,21 +224,29 @@ def run_reference(net: Network, duration: float, record: Record | None = None) -
     )
 
 
-def _segment(state: np.ndarray, table, refractory: np.ndarray, t0: float, t1: float, samples: np.ndarray):
+def _segment(
+    state: np.ndarray, table, refractory: np.ndarray, t0: float, t1: float, samples: np.ndarray,
+    pulse_input: np.ndarray | None = None,
+):
     """Integrate one smooth stretch from t0 to t1, stopping at the first threshold crossing.
 
-    Returns solve_ivp's result evaluated at ``samples`` (times in (t0, t1]) and
+    ``pulse_input`` (5, N): the constant input currents of the adaptation and synapse rows, A, where
+    a pulse is on (None: none). Returns solve_ivp's result evaluated at ``samples`` (times in (t0, t1]) and
     at t1, so that ``sol.y[:, -1]`` is the state at t1 when no spike occurred.
     """
     n = table.n
     active = ~refractory
     atol = ATOL_PER_I0 * float(table.I0.min())
+    held = refractory if refractory.any() else None  # (no neuron to hold: skip the masked write, 5 % of a call)
 
     def rhs(_t: float, y: np.ndarray) -> np.ndarray:
-        return derivatives(y.reshape(N_STATE, n), table, refractory).ravel()
+        return derivatives(y.reshape(N_STATE, n), table, held, pulse_input).ravel()
+
+    watched = slice(0, n) if active.all() else np.flatnonzero(active)  # the membranes that can spike
+    I_th = table.I_th[watched]
 
     def threshold(_t: float, y: np.ndarray) -> float:
-        over = y[:n][active] - table.I_th[active]
+        over = y[watched] - I_th
         return float(over.max()) if over.size else -1.0
 
     threshold.terminal = True

@@ -11,6 +11,12 @@ keeps what one core's generator is set to:
   biases the Params do not hold (:data:`~dynapse_edu.hardware.biasgen.EXTRA_BIASES`:
   the second membrane leak and the biases without model effect), and for a
   Params-backed bias once it is set by (coarse, fine);
+* whether the core's synapses take input spikes as pulses (:attr:`BiasBank.pulses`,
+  :meth:`BiasBank.use_pulses`): off by default (instant jumps, as the original
+  simulator); on, every input spike is a pulse of width
+  :func:`~dynapse_edu.hardware.biasgen.pulse_width` of the ``PULSE_PWLK_P``
+  current (per neuron, with its mismatch) into its DPI (``Params.t_pulse``,
+  :mod:`dynapse_edu.core.dynamics`, "Input pulses");
 * nothing else: the generator currents follow from the settings, the model
   parameters from the currents, by the one map of
   :data:`~dynapse_edu.hardware.biasgen.BIASES`.
@@ -148,6 +154,7 @@ class BiasBank:
         #: (coarse, fine) of the biases set as such; the EXTRA_BIASES are always here
         self._settings: dict[str, tuple[int, int]] = {name: BIASES[name].default for name in EXTRA_BIASES}
         self._currents: dict[str, float] | None = None  # effective currents, kept until the state changes
+        self._pulses = False
 
     def _commit(self, params: Params, settings: dict[str, tuple[int, int]]) -> None:
         """The one place the state changes (after every check passed)."""
@@ -157,6 +164,44 @@ class BiasBank:
         return f"BiasBank(core={self.core}, chip={self.chip}, set as such: {sorted(self._settings)})"
 
     # --- state -----------------------------------------------------------------
+    @property
+    def pulses(self) -> bool:
+        """Whether input spikes are pulses of width ``pulse_width(PULSE_PWLK_P)`` (True) or instant jumps (False)."""
+        return self._pulses
+
+    def use_pulses(self, on: bool = True) -> None:
+        """Turn the input pulses of this core's synapses on (or off).
+
+        On, :meth:`neuron_params` gives every neuron ``t_pulse`` =
+        :func:`~dynapse_edu.hardware.biasgen.pulse_width` of its effective ``PULSE_PWLK_P``
+        current: each input spike lets the weight current into its DPI for that time,
+        instead of the instant jump ``I_w0 alpha w``. With the default weight biases that
+        charges the synapses far less than the jump (a pulse of a few us against a DPI
+        time constant of ms): raise the weights (``PS_WEIGHT_*``) or lengthen the pulse
+        (a smaller ``PULSE_PWLK_P``) with it. The adaptation pulse has no bias of its own
+        on the chip: it follows ``Params.t_pulse_ahp`` (:meth:`set_params`).
+
+        Parameters
+        ----------
+        on : bool
+            True: pulses; False: instant jumps (the default of a new bank).
+
+        Raises
+        ------
+        ParameterError
+            If ``on`` is not a bool.
+
+        Examples
+        --------
+        >>> bank = BiasBank()
+        >>> bank.use_pulses()
+        >>> round(bank.neuron_params().t_pulse * 1e6, 3)  # us: the default PULSE_PWLK_P
+        10.006
+        """
+        if not isinstance(on, (bool, np.bool_)):
+            raise ParameterError(f"use_pulses(on={on!r}): on must be True or False")
+        self._pulses = bool(on)
+
     @property
     def params(self) -> Params:
         """The parameters shared by the neurons of the core (before mismatch and leak selection)."""
@@ -370,6 +415,8 @@ class BiasBank:
         derived = params_from_biases(params, self._params_currents(params, new_settings))
         for field in FIELD_NAMES:
             a, b = getattr(params, field), getattr(derived, field)
+            if a is None or b is None:  # a pulse width no bias sets: the Params' own
+                continue
             if not math.isclose(a, b, rel_tol=1e-9, abs_tol=0.0):
                 raise HardwareLimitError(
                     f"core {self.core} of chip {self.chip}: parameter {field} = {a!r} disagrees with the bias "
@@ -408,8 +455,11 @@ class BiasBank:
                 parameter, value = info.parameter, getattr(p, info.parameter)
             elif info.parameter:  # the second leak: the field of the leak-2 neurons
                 parameter, value = f"{info.parameter} of leak-2 neurons", eff
+            elif name == "PULSE_PWLK_P" and self._pulses:
+                parameter, value = "t_pulse (s): input spikes are pulses of this width", pulse_width(eff)
             elif name == "PULSE_PWLK_P":
-                parameter, value = "pulse width (s), no model effect: spikes are instant jumps", pulse_width(eff)
+                parameter, value = "pulse width (s), off: spikes are instant jumps (use_pulses() turns it on)", \
+                    pulse_width(eff)
             else:
                 parameter, value = info.effect, None
             rows.append(BiasReport(name, coarse, fine, current, exact, error, parameter, value))
@@ -431,7 +481,8 @@ class BiasBank:
         Returns
         -------
         Params
-            The parameters the neuron's circuits see.
+            The parameters the neuron's circuits see (with ``t_pulse`` from ``PULSE_PWLK_P``
+            when :attr:`pulses` is on).
 
         Raises
         ------
@@ -451,8 +502,14 @@ class BiasBank:
             raise ParameterError(f"leak = {leak!r} is not a membrane leak bias; allowed: {', '.join(LEAKS)}")
         p = self._params
         if factors is None:
-            return p if leak == "IF_TAU1_N" else params_from_biases(p, self.currents(), leak)
-        return params_from_biases(p, apply_factors(self.currents(), factors, p.I0), leak)
+            out = p if leak == "IF_TAU1_N" else params_from_biases(p, self.currents(), leak)
+            currents = self.currents()
+        else:
+            currents = apply_factors(self.currents(), factors, p.I0)
+            out = params_from_biases(p, currents, leak)
+        if self._pulses:  # the pulse extender's width, from the neuron's own PULSE_PWLK_P current
+            out = out.replace(t_pulse=pulse_width(currents["PULSE_PWLK_P"]))
+        return out
 
 
 __all__ = ["BiasBank", "BiasReport", "BiasList"]

@@ -98,6 +98,8 @@ class BiasInfo(NamedTuple):
     @property
     def effect(self) -> str:
         """The model effect in words, as the bias table states it."""
+        if self.name == "PULSE_PWLK_P":
+            return "t_pulse when pulses are on (Board.use_pulses), else none: instant jumps"
         if not self.parameter:
             return "none (no model effect)"
         if self.default is not None:
@@ -319,7 +321,9 @@ def refractory_period(I_rfr: float) -> float:
 def pulse_width(I_pulse: float) -> float:
     """Width of the weight pulse an input spike makes, C_PULSE * V_SWING / I.
 
-    Reported only: in the model a spike reaches its synapse as an instant jump.
+    With pulses on (:meth:`Board.use_pulses <dynapse_edu.hardware.board.Board.use_pulses>`) this is
+    each neuron's ``t_pulse``; off (the default), spikes reach their synapses as instant jumps
+    and the width only sets the input rules (same-time spikes merged, the highest source rate).
 
     Parameters
     ----------

@@ -394,6 +394,44 @@ class Board:
         ids = self._own_ids(neurons)
         self._tau2[ids] = on
 
+    def use_pulses(self, on: bool = True) -> None:
+        """Make input spikes pulses of the width ``PULSE_PWLK_P`` sets, on every core (or instant jumps again).
+
+        The switch between the two input models (:mod:`dynapse_edu.core.dynamics`, "Input pulses"):
+        off (the default), each input spike adds ``I_w0 alpha w`` to its synapse at once, as the
+        original simulator; on, it lets the weight current ``I_w0 w`` into the DPI for
+        ``t_pulse`` = :func:`~dynapse_edu.hardware.biasgen.pulse_width` of the core's ``PULSE_PWLK_P``
+        current (each neuron's own, with mismatch), as the circuit does. With the default biases a
+        pulse of 10 us charges a synapse far less than the jump (measured in issue 12: a neuron that
+        fires 53 times in part 1 with jumps stays silent): raise the weight biases with it. One core
+        alone: :meth:`bank` ``(core).use_pulses()``. Saved and loaded with the configuration.
+
+        Parameters
+        ----------
+        on : bool
+            True: pulses; False: instant jumps.
+
+        Raises
+        ------
+        ParameterError
+            If ``on`` is not a bool.
+
+        Examples
+        --------
+        >>> board = Board(n_chips=1)
+        >>> board.use_pulses()
+        >>> board.pulses, round(board.bank(0).neuron_params().t_pulse * 1e6, 3)  # us
+        (True, 10.006)
+        """
+        on = flag(on, "on", where="use_pulses")
+        for bank in self._banks:
+            bank.use_pulses(on)
+
+    @property
+    def pulses(self) -> bool:
+        """Whether every core takes input spikes as pulses (:meth:`use_pulses`)."""
+        return all(bank.pulses for bank in self._banks)
+
     @property
     def tau2_ids(self) -> np.ndarray:
         """Global ids of the neurons using the second membrane leak, IF_TAU2_N (:meth:`use_tau2`), ascending."""

@@ -88,8 +88,8 @@ def board_to_dict(board: Board) -> dict[str, Any]:
     -------
     dict
         ``format``, ``version``, ``kind`` (``"Board"`` or ``"Chip"``), ``n_chips``,
-        ``hardware``, ``monitor``, ``mismatch``, ``cores`` (params and bias settings
-        of each core), ``neurons`` (allocated ids and leak-2 ids), ``inputs`` (the
+        ``hardware``, ``monitor``, ``mismatch``, ``cores`` (params, bias settings and
+        the input-pulse switch of each core), ``neurons`` (allocated ids and leak-2 ids), ``inputs`` (the
         generators) and ``connections`` (blocks). Parameters are in SI units.
 
     Examples
@@ -110,6 +110,7 @@ def board_to_dict(board: Board) -> dict[str, Any]:
                 "core": core,
                 "params": bank.params.as_dict(),
                 "biases": {name: list(setting) for name, setting in bank.settings.items()},
+                "pulses": bank.pulses,
             })
     return {
         "format": FORMAT,
@@ -169,10 +170,12 @@ SCHEMA: dict[str, Any] = _closed({
     "cores": {"type": "array", "items": _closed({
         "chip": _INT,
         "core": _INT,
-        "params": {"type": "object", "propertyNames": {"enum": list(FIELD_NAMES)}, "additionalProperties": _NUMBER},
+        "params": {"type": "object", "propertyNames": {"enum": list(FIELD_NAMES)},
+                   "additionalProperties": {"type": ["number", "null"]}},
         "biases": {"type": "object", "additionalProperties": {"type": "array", "items": _INT,
                                                               "minItems": 2, "maxItems": 2}},
-    })},
+        "pulses": {"type": "boolean"},
+    }, required=("chip", "core", "params", "biases"))},
     "neurons": _closed({"allocated": _INTS, "tau2": _INTS}),
     "inputs": {"type": "array", "items": {
         "type": "object",
@@ -335,6 +338,7 @@ def _from_dict(config: dict[str, Any]) -> Board:
         try:
             bank = board.bank(core, chip)
             bank.restore(Params(**_get(entry, "params")), _get(entry, "biases"))
+            bank.use_pulses(entry.get("pulses", False))  # (files written before issue 12 have no key: off)
         except DynapseError as e:
             raise type(e)(f"cores[{k}] (core {core} of chip {chip}): {e}") from e
 

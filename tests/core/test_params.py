@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from dynapse_edu.core.params import FIELD_NAMES, SEED_NAMES, Params, from_seed, resolve
+from dynapse_edu.core.params import FIELD_NAMES, OPTIONAL_FIELDS, SEED_NAMES, Params, from_seed, resolve
 from dynapse_edu.errors import ParameterError
 from dynapse_edu.units import ms, pA
 
@@ -15,7 +15,23 @@ def test_defaults_are_the_original_values(single_neuron_ref):
     assert converted == Params()
     # and every parameter of ours has an original counterpart that was checked
     checked = {SEED_NAMES[k] for k in original if k in SEED_NAMES}
-    assert checked == set(FIELD_NAMES)
+    assert checked == set(FIELD_NAMES) - OPTIONAL_FIELDS
+    # the pulse widths, which the original does not have, default to its instant jumps
+    assert Params().t_pulse is None and Params().t_pulse_ahp is None
+
+
+@pytest.mark.parametrize("name", ["t_pulse", "t_pulse_ahp"])
+@pytest.mark.parametrize("value", [0.0, -1e-6, 5.0, float("nan"), float("inf"), "1us", True])
+def test_bad_pulse_widths_are_refused_naming_the_range(name, value):
+    with pytest.raises(ParameterError, match=rf"{name}.*(range \[1e-09, 0\.1\] s|number in s or None)"):
+        Params(**{name: value})
+
+
+@pytest.mark.parametrize("name", ["t_pulse", "t_pulse_ahp"])
+def test_pulse_widths_are_seconds_or_none(name):
+    assert getattr(Params(**{name: 2e-6}), name) == 2e-6
+    assert getattr(Params(**{name: 2e-6}).replace(**{name: None}), name) is None
+    assert getattr(resolve({name: 1e-3}), name) == 1e-3
 
 
 @pytest.mark.parametrize(

@@ -205,3 +205,46 @@ def test_grading_needs_an_instructor_version_that_passes(tmp_path):
     master.cells[8].source = "peak = 2 * I.max()  # SOLUTION"  # a wrong solution in the master
     with pytest.raises(assign.AssignmentError, match=r"must run and pass every check.*failed \['q2 peak'\]"):
         grading.make_reference(master, 10, "broken master")
+
+
+def _written_master():
+    meta = {"tags": ["solution"], "nbgrader": {"grade": True, "solution": True, "points": 3, "grade_id": "q6 why"}}
+    return nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("## Question 6 (written, 3 points): why?", id="q6-text"),
+        nbformat.v4.new_markdown_cell("Rubric: the leak.", id="q6-answer", metadata=meta),
+        nbformat.v4.new_markdown_cell("## The end", id="end"),
+    ])
+
+
+def test_a_hand_graded_cell_is_a_stub_for_the_student_and_a_column_for_the_instructor(tmp_path):
+    master = _written_master()
+    assert versions.manual_questions(master) == {"q6 why": 3.0}
+    student = assign.make_version(master, student=True)
+    assert student.cells[1].source == versions.MARKDOWN_STUB
+    assert grading.written_answers(master, student) == {"q6 why": ""}  # the untouched stub is no answer
+    student.cells[1].source = "Because the leak sets tau."
+    assert grading.written_answers(master, student) == {"q6 why": "Because the leak sets tau."}
+    for cell in student.cells:  # saved without cell ids: found after the question's unchanged text
+        del cell["id"]
+    assert grading.written_answers(master, student) == {"q6 why": "Because the leak sets tau."}
+    out = tmp_path / "scores.csv"
+    outcome = grading.Outcome("a.ipynb", {"q1": 2.0}, 0, "", [], {"q6 why": "Because the leak sets tau."})
+    grading.write([outcome], grading.Reference({"q1": 2.0}, {}, {"q6 why": 3.0}), out)
+    assert out.read_text().splitlines() == ['notebook,q1,total,max,"q6 why (by hand, of 3)",by hand max,errors,reason',
+                                            "a.ipynb,2.0,2.0,2.0,,3.0,0,"]
+    assert out.with_name("scores_written.csv").read_text().splitlines() == [
+        "notebook,question,points,answer", "a.ipynb,q6 why,3.0,Because the leak sets tau."]
+
+
+def test_hand_graded_cells_need_an_id_and_points():
+    cell = nbformat.v4.new_markdown_cell("x", metadata={"nbgrader": {"grade": True, "solution": True, "points": 0,
+                                                                     "grade_id": "q1"}})
+    with pytest.raises(versions.AssignmentError, match="points = 0"):
+        versions.manual_points(cell)
+    cell.metadata["nbgrader"] |= {"points": 2, "grade_id": ""}
+    with pytest.raises(versions.AssignmentError, match="grade_id"):
+        versions.manual_points(cell)
+    twice = _written_master()
+    twice.cells.append(nbformat.v4.new_markdown_cell("again", metadata=twice.cells[1].metadata))
+    with pytest.raises(versions.AssignmentError, match="share the grade_id 'q6 why'"):
+        versions.manual_questions(twice)

@@ -172,3 +172,118 @@ def test_comparison_metric_reads_the_comparison():
     assert check.comparison_metric(result.ratios["decay tau (s)"], "dpi_pulse", "decay tau (s)")
     with pytest.raises(ParameterError, match="unknown metric"):
         check.comparison_metric(1.0, "dpi_pulse", "tau")
+
+
+# --- the design checks of the class-length assignments (issue 14, item 4) --------------------------------
+
+DPI = dict(I_w=10e-9, I_g=80e-12, I_tau=20e-12, tau=4e-3, I_rest=0.3e-12)
+
+
+def test_synapse_design_scores_the_design_and_says_which_target_is_missed():
+    chip = Chip()
+    p = chip.params(0)
+    chip.set_bias_current(0, "NPDPIE_TAU_F_P", p.C_ampa * p.Ut / (p.kappa * 10e-3))
+    only_tau = check.synapse_design(chip.params(0), "AMPA", 10e-3, 200e-12)
+    assert not only_tau and "the peak must be smaller" in only_tau.message
+    assert "decay" not in only_tau.message.split(":")[-1]
+    chip.set_bias_current(0, "NPDPIE_THR_F_P", 4 * chip.params(0).I_tau_ampa)
+    chip.set_bias_current(0, "PS_WEIGHT_EXC_F_N", 200e-12 / chip.params(0).alpha_ampa)
+    assert check.synapse_design(chip.params(0), "AMPA", 10e-3, 200e-12)
+    assert check.biases_kept(chip, 0, ["NPDPIE_TAU_F_P", "NPDPIE_THR_F_P", "PS_WEIGHT_EXC_F_N"])
+    assert not check.biases_kept(chip, 0, ["NPDPIE_TAU_F_P", "NPDPIE_THR_F_P"])  # a third bias changed: refused
+
+
+def test_isi_settled_measures_the_pace_of_adaptation():
+    pulse = dict(t_on=0.0, t_off=0.3, duration=0.3)
+    slow = check.isi_settled(None, 0.08, **pulse)  # the default adaptation is slow
+    assert not slow and "faster" in slow.message
+    assert check.isi_settled({"I_w_ahp": 19e-12, "I_tau_ahp": 9e-12}, 0.08, **pulse)
+    with pytest.raises(ParameterError, match="fraction"):
+        check.isi_settled(None, 0.08, fraction=1.5, **pulse)
+
+
+def test_fi_band_under_mismatch_counts_the_neurons_in_each_band():
+    m = check.Mismatch(spread=0.1, seed=3)
+    chip = Chip()
+    default = check.fi_band_under_mismatch(chip.params(0), [400e-12], [(50.0, 70.0)], 0.8, m, n_neurons=8,
+                                           duration=0.3)
+    assert not default and "too slow" in default.message and "below" in default.message
+    chip.set_bias(0, "IF_THR_N", 1, 200)
+    chip.set_bias(0, "IF_RFR_N", 0, 60)
+    assert check.fi_band_under_mismatch(chip.params(0), [400e-12], [(50.0, 70.0)], 0.8, m, n_neurons=8, duration=0.3)
+    with pytest.raises(ParameterError, match="one .low, high. band"):
+        check.fi_band_under_mismatch(None, [400e-12, 800e-12], [(50.0, 70.0)], 0.8, m)
+
+
+def test_function_checks_try_unseen_cases_and_report_errors_without_the_value():
+    right = check.pulse_rise_function(lambda w, i: check.pulse_rise(w, i, DPI), [(50e-6, 20e-12), (1e-3, 10e-12)], DPI)
+    assert right
+    copied = check.pulse_rise_function(lambda w, i: 66.43e-12, [(50e-6, 20e-12), (3e-3, 20e-12)], DPI)
+    assert not copied and "too small" in copied.message and "for (0.003, 2e-11)" in copied.message
+    assert f"{check.pulse_rise(3e-3, 20e-12, DPI) / 1e-12:.4g}" not in copied.message
+
+    def broken(w, i):
+        raise ZeroDivisionError("oops")
+
+    assert "raised ZeroDivisionError: oops" in check.pulse_rise_function(broken, [(50e-6, 20e-12)], DPI).message
+    with pytest.raises(ParameterError, match="expected a function"):
+        check.function_matches(3.0, lambda: 3.0, [()], "x")
+
+
+def test_the_two_limits_of_a_pulse():
+    """Short pulses: the rise does not depend on I_tau; long pulses: the instant jump, so the ratio of the leaks."""
+    assert check.pulse_rise(1e-6, 10e-12, DPI) / check.pulse_rise(1e-6, 40e-12, DPI) == pytest.approx(1.0, rel=0.01)
+    assert check.pulse_rise(50e-3, 10e-12, DPI) / check.pulse_rise(50e-3, 40e-12, DPI) == pytest.approx(4.0, rel=0.01)
+    assert check.pulse_rise_ratio(1.0, 1e-6, 10e-12, 40e-12, DPI)
+    assert not check.pulse_rise_ratio(2.0, 50e-3, 10e-12, 40e-12, DPI)
+
+
+def test_pulse_train_gap_enforces_the_allowed_trains():
+    assert check.pulse_train_gap(1e-6, 200.0, DPI, less_than=0.1)
+    assert check.pulse_train_gap(1e-3, 200.0, DPI, less_than=0.1)  # the other limit: saturated pulses
+    assert check.pulse_train_gap(50e-6, 200.0, DPI, more_than=0.5)
+    assert not check.pulse_train_gap(50e-6, 200.0, DPI, less_than=0.1)
+    overlapping = check.pulse_train_gap(1e-3, 1000.0, DPI, less_than=0.1)
+    assert not overlapping and "must not overlap" in overlapping.message
+    with pytest.raises(ParameterError, match="more_than, less_than"):
+        check.pulse_train_gap(1e-6, 200.0, DPI)
+
+
+def test_spice_checks_without_ngspice_skip_with_the_reason(monkeypatch):
+    monkeypatch.setattr(check.ngspice, "available", lambda: False)
+    for result in (check.spice_pulse_ratio(None, 400e-6, 50e-6, question="q4", points=3),
+                   check.spice_pulse_design(None, None, 200e-12, 6e-3, question="q5", points=4)):
+        assert not result and "ngspice is not installed here: the transistor part is skipped" in result.message
+
+
+def _base(rate_a, rate_b):
+    chip = Chip(hardware=True, mismatch=check.Mismatch(seed=7))
+    A, B = chip.get_neurons(2, core=0), chip.get_neurons(2, core=0)
+    chip.add_connection(PoissonGenerator(2, rate_a, seed=1), A, "AMPA", 4, rule="one_to_one")
+    chip.add_connection(PoissonGenerator(2, rate_b, seed=2), B, "AMPA", 4, rule="one_to_one")
+    return chip, A, B
+
+
+def test_winner_take_all_enforces_the_chips_rules():
+    def extra_input(chip, A, B):
+        chip.add_connection(PoissonGenerator(2, 300.0, seed=3), A, "AMPA", 8, rule="one_to_one")
+
+    added = check.winner_take_all(_base, extra_input, [(200.0, 50.0)], 3.0, 10.0, duration=0.1)
+    assert not added and "inputs were added" in added.message
+
+    def no_mismatch(chip, A, B):
+        chip.mismatch = None
+
+    assert "mismatch was changed or removed" in check.winner_take_all(_base, no_mismatch, [(200.0, 50.0)], 3.0, 10.0,
+                                                                       duration=0.1).message
+
+    def raises(chip, A, B):
+        chip.add_connection(A, B, "AMPA", 70)
+
+    assert "your design raised" in check.winner_take_all(_base, raises, [(200.0, 50.0)], 3.0, 10.0,
+                                                          duration=0.1).message
+    swapped = check.winner_take_all(_base, lambda chip, A, B: None, [(200.0, 50.0), (50.0, 200.0)], 30.0, 10.0,
+                                    duration=0.1)
+    assert not swapped and "not suppressed enough" in swapped.message
+    with pytest.raises(ParameterError, match="unequal input rates"):
+        check.winner_take_all(_base, lambda chip, A, B: None, [(100.0, 100.0)], 3.0, 10.0)

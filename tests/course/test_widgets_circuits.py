@@ -11,7 +11,9 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 from dynapse_edu.core.params import Params  # noqa: E402
 from dynapse_edu.course import widgets_circuits as wc  # noqa: E402
@@ -116,3 +118,45 @@ def test_part1_panel_takes_the_sliders_low_end():
     assert no_nmda["peak_ampa"] > 100 * Params().I0
     silent = wc.part1_panel(nmda_weight=0.0, ampa_weight=0.0, duration_ms=100.0, axes=axes)
     assert silent["output_spikes"] == 0 and silent["peak_ampa"] == pytest.approx(Params().I0)
+
+
+# --- chapter 2: finite pulses against instant jumps -------------------------------
+def test_jump_train_of_one_spike_is_the_closed_form_kernel():
+    from dynapse_edu.core.synapse import dpi_kernel
+    from dynapse_edu.course.widgets_circuits import jump_train
+
+    t = np.linspace(0, 0.05, 501)
+    got = jump_train(t, np.array([0.01]), 300e-12, 5e-3, 1e-12)
+    assert np.allclose(got, dpi_kernel(t - 0.01, 300e-12, 5e-3, 1e-12), rtol=1e-12)
+
+
+def test_pulse_panel_limits_and_the_linear_regime():
+    from dynapse_edu.core.synapse import dpi_charge
+    from dynapse_edu.course.widgets_circuits import pulse_panel
+
+    fig = Figure()
+    long = pulse_panel(width_us=10000.0, rate_Hz=20.0, axes=fig.subplots(1, 2))
+    assert long["first"] == pytest.approx(long["long_limit"] * (1 - np.exp(-0.01 / long["tau"])), rel=0.03)
+    short = pulse_panel(width_us=1.0, axes=Figure().subplots(1, 2))
+    assert short["first"] < 0.05 * short["short_limit"]  # from rest the DPI is not linear
+    # above I_g the short-pulse estimate holds, and it does not depend on I_tau
+    for I_tau in (10e-12, 40e-12):
+        out = pulse_panel(width_us=1.0, I_tau_pA=I_tau * 1e12, axes=Figure().subplots(1, 2))
+        added = dpi_charge(1e-6, 800e-12, 10e-9, 80e-12, I_tau, out["tau"]) - 800e-12
+        # dI/dt = (I_g I_w / I_tau) / (tau (1 + I_g / I)) while the pulse is short: 1/1.1 at I = 10 I_g
+        assert added == pytest.approx(out["short_limit"] / 1.1, rel=0.01)
+        assert out["short_limit"] == pytest.approx(short["short_limit"], rel=1e-9)
+    # in a fast train the pulses add more than jumps of the same first size
+    assert pulse_panel(rate_Hz=200.0, axes=Figure().subplots(1, 2))["peak_ratio"] > 1.5
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [({"width_us": 0.0}, "width_us"), ({"width_us": 2e4}, "0.1 .. 10000"), ({"width_us": 6000.0, "rate_Hz": 200.0},
+     "overlap"), ({"n_pulses": 0}, "n_pulses"), ({"I_w_nA": 0.01}, "cannot charge"), ({"I_g_pA": float("nan")}, "I_g")],
+)
+def test_pulse_panel_refuses_bad_values(kwargs, match):
+    from dynapse_edu.course.widgets_circuits import pulse_panel
+
+    with pytest.raises(ParameterError, match=match):
+        pulse_panel(axes=Figure().subplots(1, 2), **kwargs)

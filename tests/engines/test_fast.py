@@ -506,15 +506,16 @@ def test_threshold_crossing_located_to_the_tolerance():
         y = (p.I0, float(np.exp(rng.uniform(np.log(1e-11), np.log(3e-9)))), p.I0, p.I0, p.I0)
         u = float(rng.uniform(np.log(8e-10), log_th - 0.01))
         s = float(rng.uniform(5e-6, 1e-4))
-        u1 = kernels.advance(u, y, s, taus, sp, log_I0)
+        u1 = kernels.advance(u, y, s, taus, sp, log_I0, kernels.NO_DRIVE)
         if u1 < log_th:
             continue
         k1 = kernels.log_rate(u, *y, sp)
-        got = kernels.crossing(u, k1, y, s, u1, log_th, taus, sp, log_I0)
+        got = kernels.crossing(u, k1, y, s, u1, log_th, taus, sp, log_I0, kernels.NO_DRIVE)
         lo, hi = 0.0, s
         while hi - lo > 1e-12:
             mid = 0.5 * (lo + hi)
-            lo, hi = (lo, mid) if kernels.advance(u, y, mid, taus, sp, log_I0) >= log_th else (mid, hi)
+            above = kernels.advance(u, y, mid, taus, sp, log_I0, kernels.NO_DRIVE) >= log_th
+            lo, hi = (lo, mid) if above else (mid, hi)
         assert abs(got - hi) <= kernels.CROSSING_TOL
         checked += 1
     assert checked == 100

@@ -56,9 +56,9 @@ def _raw_states_spy(monkeypatch) -> list[np.ndarray]:
         seen.append((state - table.I0).min(axis=1))
         deliver(state, table, *args)
 
-    def spy_reset(state, table, spiking):
+    def spy_reset(state, table, spiking, *args):
         seen.append((state - table.I0).min(axis=1))
-        reset(state, table, spiking)
+        reset(state, table, spiking, *args)
 
     monkeypatch.setattr(reference, "deliver_spikes", spy_deliver)
     monkeypatch.setattr(reference, "reset", spy_reset)

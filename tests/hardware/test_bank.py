@@ -150,7 +150,10 @@ def test_report_rows_follow_the_map():
     assert leak2.parameter == "I_tau_mem of leak-2 neurons" and leak2.value == pytest.approx(bias_current(1, 51) + I0)
     pulse = rows["PULSE_PWLK_P"]
     assert pulse.value == pytest.approx(C_PULSE * V_SWING / (bias_current(5, 200) + I0))
-    assert "no model effect" in pulse.parameter
+    assert "off: spikes are instant jumps" in pulse.parameter
+    bank.use_pulses()
+    on = bank.report()["PULSE_PWLK_P"]
+    assert on.parameter.startswith("t_pulse (s)") and on.value == pulse.value
     assert rows["R2R_P"].value is None and rows["R2R_P"].parameter == "none (no model effect)"
     assert rows["IF_RFR_N"].value == p.t_ref and rows["IF_RFR_N"].parameter == "t_ref"
 
@@ -168,7 +171,27 @@ def test_params_agree_with_the_currents():
         bank.set_bias(name, coarse, fine)
     again = params_from_biases(bank.params, bank.currents())
     for field, value in bank.params.as_dict().items():
-        assert getattr(again, field) == pytest.approx(value, rel=1e-12), field
+        assert getattr(again, field) == (None if value is None else pytest.approx(value, rel=1e-12)), field
+
+
+def test_pulses_switch_gives_each_neuron_the_pulse_width_of_its_pulse_bias():
+    bank = BiasBank()
+    assert not bank.pulses and bank.neuron_params().t_pulse is None  # the default: instant jumps
+    bank.set_bias("PULSE_PWLK_P", 3, 100)
+    bank.use_pulses()
+    width = C_PULSE * V_SWING / (bias_current(3, 100) + I0)
+    assert bank.neuron_params().t_pulse == pytest.approx(width, rel=1e-12)
+    assert bank.neuron_params("IF_TAU2_N").t_pulse == pytest.approx(width, rel=1e-12)
+    factors = np.ones(len(BIAS_NAMES))
+    factors[list(BIAS_NAMES).index("PULSE_PWLK_P")] = 2.0  # a neuron whose pulse bias is twice the core's
+    assert bank.neuron_params(factors=factors).t_pulse == pytest.approx(
+        C_PULSE * V_SWING / (2 * bias_current(3, 100) + I0), rel=1e-12
+    )
+    assert bank.params.t_pulse is None  # the core's Params are unchanged: the switch is the bank's
+    bank.use_pulses(False)
+    assert bank.neuron_params().t_pulse is None
+    with pytest.raises(ParameterError, match="use_pulses"):
+        bank.use_pulses("yes")
 
 
 def test_neuron_params_with_leak_and_mismatch():

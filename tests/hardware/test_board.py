@@ -147,3 +147,49 @@ def test_config_uses_only_public_names():
     inner = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
              for sub in ast.walk(node) if isinstance(sub, (ast.Import, ast.ImportFrom))]
     assert private == [] and imported == [] and inner == []
+
+
+# --- input pulses (issue 12): the switch, the width from PULSE_PWLK_P, saved with the configuration ---------
+def test_use_pulses_switches_every_core_and_round_trips_through_the_configuration(tmp_path):
+    from dynapse_edu.hardware import config
+    from dynapse_edu.hardware.biasgen import pulse_width
+
+    board = Board(n_chips=1)
+    assert not board.pulses
+    pop = board.get_neurons(2, core=1)
+    assert all(p.t_pulse is None for p in board.neuron_params())
+    board.set_bias(1, "PULSE_PWLK_P", 4, 60)
+    board.use_pulses()
+    width = pulse_width(board.bank(1).currents()["PULSE_PWLK_P"])
+    assert board.pulses and [p.t_pulse for p in board.neuron_params()] == [width, width]
+    config.save(board, tmp_path / "b.json")
+    again = config.load(tmp_path / "b.json")
+    assert again.pulses and [p.t_pulse for p in again.neuron_params()] == [width, width]
+    board.use_pulses(False)
+    config.save(board, tmp_path / "c.json")
+    assert not config.load(tmp_path / "c.json").pulses
+    # a file written before the switch existed (no "pulses" key) loads with instant jumps
+    d = config.board_to_dict(board)
+    for core in d["cores"]:
+        del core["pulses"]
+    assert not config.board_from_dict(d).pulses
+    assert len(pop) == 2
+
+
+def test_pulses_change_the_run_and_the_default_pulse_is_weak():
+    """With the default biases a 10 us pulse charges AMPA ~100 x less than the instant jump (issue 12, item 4)."""
+    from dynapse_edu.hardware.inputs import SpikeGenerator
+
+    def peak(pulses: bool) -> float:
+        board = Board(n_chips=1)
+        pop = board.get_neurons(1, core=0)
+        src = SpikeGenerator([0], [0.01])
+        board.add_input(src)
+        board.add_connection(src, pop, "AMPA", 1)
+        if pulses:
+            board.use_pulses()
+        return float(board.run(0.012, neurons=pop, dt=2e-6).trace("I_ampa").max())
+
+    jump, pulse = peak(False), peak(True)
+    assert jump == pytest.approx(401e-12, rel=1e-3)  # I0 + I_w0 alpha
+    assert 1.005e-12 < pulse < 1.02e-12  # I0 + about 11 fA: 40 000 x less than the jump

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dynapse_edu.core.synapse import dpi_steady_state
+from dynapse_edu.core.synapse import dpi_pulse_response, dpi_steady_state
 from dynapse_edu.errors import ParameterError
 from dynapse_edu.experiments import measure_decay
 from dynapse_edu.spice import calibration as cal
@@ -121,7 +121,53 @@ def test_neuron_biases_and_params(tr):
     assert b.t_ref == pytest.approx(values["cref"] * (values["vdd"] - b.V_sw) / b.I_ref)
     p = cal.neuron_params(b, tr)
     assert p.tau_mem == pytest.approx(b.tau_mem, rel=1e-9)
-    assert p.t_ref == b.t_ref and p.I_th == b.I_th and p.alpha_mem == pytest.approx(b.I_g / b.I_tau)
+    assert p.t_ref == b.t_ref and p.alpha_mem == pytest.approx(b.I_g / b.I_tau)
+    fb = b.feedback  # the threshold and the feedback come from the comparator's DC sweep
+    assert p.I_th == fb.i_switch and (p.I_pfb_gain, p.I_pfb_th, p.I_pfb_norm) == (fb.gain, fb.threshold, fb.norm)
+
+
+def test_comparator_feedback_is_a_narrow_switch_at_the_threshold():
+    """The comparator neuron's feedback: ~0 below I_th, I_pfb above, switching within a few % of I_th."""
+    fb = cal.measure_comparator_feedback()
+    values = spice.netlist_params(cal.NEURON_TB)
+    assert fb.i_switch == pytest.approx(values["ith"], rel=0.15)  # decided at the threshold current
+    assert fb.gain == pytest.approx(values["ipfb"], rel=0.1)  # limited to I_pfb
+    assert fb.threshold < fb.i_switch and fb.norm < 0.02 * fb.i_switch  # a switch, not a 5 % sigmoid
+    below = fb.i_mem < 0.9 * fb.threshold
+    assert fb.i_fb[below].max() < 5e-12  # only the switch's leakage below the threshold
+    assert fb.predict(0.9 * fb.threshold) < 1e-12 and fb.rms_log_error < 0.5
+    assert cal.measure_comparator_feedback({"ith": 2e-9}).i_switch == pytest.approx(2 * fb.i_switch, rel=0.1)
+
+
+def test_gain_exponent_from_the_dc_sweep(tr):
+    """The steady state grows as I_w^gamma, gamma = kappa_p / kappa_n' (the pair's body effect)."""
+    fit = cal.measure_gain_exponent(transistor=tr)
+    assert fit.gamma == pytest.approx(tr.kappa_p / tr.kappa_n_body, rel=0.05) and fit.kappa_ratio < 1
+    assert fit.rms_log_error < 0.03  # one parameter, the prefactor I_g not fitted
+    sel = (fit.i_w >= 1e-9) & (fit.i_w <= 16e-9)
+    assert np.all(np.abs(fit.predict(fit.i_w[sel]) / fit.i_syn[sel] - 1) < 0.05)
+
+
+def test_effective_weight_current_and_body_effect_map():
+    assert cal.effective_weight_current(10e-9, 20e-12, 1.0) == pytest.approx(10e-9)
+    i_eff = cal.effective_weight_current(np.array([20e-12, 2e-10]), 20e-12, 0.5)
+    np.testing.assert_allclose(i_eff, [20e-12, 20e-12 * 10**0.5])
+    with pytest.raises(ParameterError, match="gamma"):
+        cal.effective_weight_current(1e-9, 20e-12, 0.0)
+    b = cal.DPIBiases(10e-9, 80e-12, 20e-12, 2e-12, 50e-6, 3.85e-3, 4.0, 0.3e-12, 0.0, {})
+    t = np.linspace(0, 0.03, 301)
+    starts = [1e-3, 6e-3, 11e-3]
+    ideal = dpi_pulse_response(t, starts, b.pulse_width, b.I_w, b.I_g, b.I_tau, b.tau, b.I_rest)
+    np.testing.assert_allclose(cal.body_effect_pulse_response(t, starts, b, 1.0), ideal, rtol=1e-9)
+    body = cal.body_effect_pulse_response(t, starts, b, 0.8)
+    assert body[0] == pytest.approx(b.I_rest)
+    one = dpi_pulse_response(t, [1e-3], b.pulse_width, b.I_w, b.I_g, b.I_tau, b.tau, b.I_rest)
+    body_one = cal.body_effect_pulse_response(t, [1e-3], b, 0.8)
+    assert one.max() < b.I_g and body_one.max() > one.max()  # below I_g the pair's share is larger
+    strong = cal.DPIBiases(40e-9, 80e-12, 20e-12, 2e-12, 50e-6, 3.85e-3, 4.0, 0.3e-12, 0.0, {})
+    ideal = dpi_pulse_response(t, starts, 50e-6, 40e-9, 80e-12, 20e-12, 3.85e-3, 0.3e-12)
+    body = cal.body_effect_pulse_response(t, starts, strong, 0.8)
+    assert ideal.max() > 3 * b.I_g and body.max() < ideal.max()  # far above it, smaller
 
 
 def test_neuron_refractory_period_matches_prediction(tr):

@@ -2,19 +2,25 @@
 
 Runs ngspice (fails in CI without it, skips elsewhere) with a fresh result
 cache per session. Targets held here: DPI decay tau and single-pulse peak within 10 %,
-neuron F-I within 10 % from 10 pA to 2 nA (both transistor neurons), the DPI neuron's
-upswing within 20 %. Every comparison carries a target (issue 12).
+the steady state from 1 to 16 nA within 15 % (with the calibrated exponent), neuron F-I within
+10 % from 10 pA to 2 nA and the upswing within 20 % (both transistor neurons). The trains are
+checked for what their model is (the finite-pulse DPI) and for a short 200 Hz train; the full
+grid of issue 12 is benchmarks/spice_report.py's. Every comparison carries a target (issue 12).
 """
 
 from __future__ import annotations
+
+import time
 
 import matplotlib.pyplot as plt  # (tests/conftest.py has chosen the Agg backend)
 import numpy as np
 import pytest
 
+from dynapse_edu.core.synapse import dpi_pulse_response
 from dynapse_edu.errors import ParameterError
 from dynapse_edu.spice import calibration as cal
 from dynapse_edu.spice import compare
+from dynapse_edu.spice import ngspice as spice
 
 pytestmark = pytest.mark.usefixtures("ngspice")
 
@@ -35,25 +41,46 @@ def test_dpi_pulse_peak_and_tau_within_10_percent(tr, netlist_params):
     assert cmp.extra["tau_predicted"] == pytest.approx(cmp.extra["biases"].tau, rel=1e-9)
 
 
-def test_dpi_train_shows_the_nonlinear_charging(tr):
-    """Documented difference: after the first pulse the circuit charges faster (linear regime) than equal jumps."""
+def test_dpi_train_model_is_the_finite_pulse_dpi(tr):
+    """Issue 12: the train's model side is the DPI equation driven by the netlist's pulses, not instant jumps."""
     cmp = compare.compare_dpi_train(rate=200.0, n_pulses=5, transistor=tr)
+    assert set(cmp.metrics) == {"largest current (A)", "mean current (A)"} and cmp.target == 0.15
+    b = cmp.extra["biases"]
+    starts = 5e-3 + np.arange(5) / 200.0
+    ode = dpi_pulse_response(cmp.x, starts, b.pulse_width, b.I_w, b.I_g, b.I_tau, b.tau, b.I_rest)
+    np.testing.assert_allclose(cmp.model, ode)  # exactly the core's finite-pulse DPI, calibrated biases
     s, m = cmp.metrics["largest current (A)"]
-    assert s > 2 * m > 0  # equal instant jumps, calibrated from rest, fall far short
-    assert cmp.target == 0.15 and not cmp.ok  # issue 12's target, missed by the instant jumps
-    # the ideal DPI equation driven by the same finite pulses follows the circuit (reported, not scored)
-    for key in ("largest, ideal DPI eq. (A)", "mean, ideal DPI eq. (A)"):
-        s_val, ode = cmp.unscored[key]
-        assert ode / s_val == pytest.approx(1.0, abs=0.25)
-        assert key not in cmp.ratios
-    assert "(not scored)" in cmp.report()
+    assert 0.85 < m / s < 1.2  # follows the circuit (the pair's body effect makes it overshoot a little)
+    s_jump, jump = cmp.unscored["largest, instant jumps (A)"]
+    assert s_jump > 2 * jump > 0  # equal instant jumps, calibrated from rest, fall far short
+    s_eff, eff = cmp.unscored["largest, I_eff input (A)"]
+    assert eff < 0.5 * s_eff  # the steady state's effective weight current breaks the train
+    assert "(not scored)" in cmp.report() and "largest, instant jumps (A)" not in cmp.ratios
     assert cmp.reference is not None and cmp.reference.shape == cmp.model.shape
 
 
-def test_dpi_gain_comparison_is_monotone(tr):
+def test_pulse_edges_are_left_out_of_the_circuit_trace(tr):
+    """At 5 nA the 1 ns edge of the ideal pulse source couples a glitch larger than the synaptic current."""
+    cmp = compare.compare_dpi_train(rate=50.0, n_pulses=2, netlist_params={"iw": 5e-9}, transistor=tr)
+    run = spice.run(cal.DPI_TB, {"tstart": 5e-3, "tperiod": 0.02, "npulse": 2, "pulse_dc": 0, "iw": 5e-9,
+                                 "tstop": 5e-3 + 2 / 50.0 + 0.02})
+    assert run["i(vout)"].max() > 2 * cmp.spice.max()  # the raw trace's largest value is the glitch
+    s, m = cmp.metrics["largest current (A)"]
+    assert s == cmp.spice.max() and 0.8 < m / s < 1.1  # the synaptic current, as the model computes it
+    kept = compare.pulse_edge_mask([0.0, 1e-3, 1.0005e-3, 1.002e-3], [1e-3], 1e-3)
+    assert kept.tolist() == [True, False, False, True]
+
+
+def test_dpi_gain_carries_the_calibrated_exponent(tr):
     cmp = compare.compare_dpi_gain((1e-9, 4e-9, 16e-9), transistor=tr)
     assert np.all(np.diff(cmp.spice) > 0) and np.all(np.diff(cmp.model) > 0)
-    assert all(r > 1 for r in cmp.ratios.values())  # the ideal DPI overestimates (kappa mismatch)
+    assert cmp.target == 0.15 and cmp.ok, cmp.report()  # within 15 % with I_eff = I_tau (I_w / I_tau)^gamma
+    ideal = [o / s for key, (s, o) in cmp.unscored.items() if key.startswith("ideal")]
+    assert len(ideal) == 3 and all(r > 1.8 for r in ideal)  # the ideal DPI (gamma = 1) overestimates 2-3.5 x
+    body = [o / s for key, (s, o) in cmp.unscored.items() if key.startswith("body")]
+    assert len(body) == 3 and all(abs(r - 1) < 0.05 for r in body)  # the output map: the same exponent
+    gain = cmp.extra["gain"]
+    assert gain.gamma == pytest.approx(gain.kappa_ratio, rel=0.05)  # the body-effect kappas predict it
 
 
 @pytest.mark.parametrize("circuit", compare.NEURON_CIRCUITS)
@@ -70,7 +97,7 @@ def test_neuron_fi_within_10_percent(tr, circuit):
 def test_neuron_adaptation_lengthens_intervals(tr):
     cmp = compare.compare_neuron_adaptation(transistor=tr, duration=0.15)
     s, m = cmp.unscored["adaptation last/first"]
-    assert s > 1.2 and m > 1.0  # both adapt; the circuit more (state-dependent AHP jump)
+    assert s > 1.2 and m > 1.2  # both adapt (the AHP's charge per spike grows with I_ahp in both)
     assert cmp.metrics["ISI 1 (s)"][1] == pytest.approx(cmp.metrics["ISI 1 (s)"][0], rel=0.15)
     assert len(cmp.metrics) == 6 and cmp.target == 0.15  # five ISIs and the adapted one
 
@@ -84,11 +111,22 @@ def test_dpi_neuron_adaptation_is_fed_by_its_own_pulse(tr):
         500e-12, 300e-12, 0.1, {"tpulse_ahp": 200e-6}, transistor=tr, circuit="dpi"
     )
     assert longer.unscored["adaptation last/first"][0] > s_short  # a wider AHP pulse adapts more
-    assert longer.extra["params"].I_w_ahp > short.extra["params"].I_w_ahp  # and the model's jump follows
+    # the model's AHP pulse is the netlist's (Params.t_pulse_ahp), and its adaptation follows
+    assert longer.extra["params"].t_pulse_ahp > 1.5 * short.extra["params"].t_pulse_ahp  # measured on the netlist
+    assert longer.unscored["adaptation last/first"][1] > short.unscored["adaptation last/first"][1]
 
 
-def test_dpi_neuron_upswing_within_20_percent(tr):
-    cmp = compare.compare_neuron_upswing((20e-12, 200e-12), transistor=tr, circuit="dpi")
+def test_comparator_neuron_adaptation_within_target(tr):
+    """With the AHP fed by a pulse through the full DPI equation, each spike's charge grows with I_ahp as in
+    the circuit: the first five ISIs and the adapted one within 15 % (issue 12; an instant jump gave 0.31)."""
+    cmp = compare.compare_neuron_adaptation(transistor=tr)
+    assert cmp.extra["params"].t_pulse_ahp == pytest.approx(cmp.extra["params"].t_ref)
+    assert cmp.target == 0.15 and cmp.ok, cmp.report()
+
+
+@pytest.mark.parametrize("circuit", compare.NEURON_CIRCUITS)
+def test_neuron_upswing_within_20_percent(tr, circuit):
+    cmp = compare.compare_neuron_upswing((20e-12, 200e-12), transistor=tr, circuit=circuit)
     assert len(cmp.metrics) == 2 * len(compare.UPSWING_OFFSETS)
     assert cmp.target == 0.20 and cmp.ok, cmp.report()
     assert np.nanmax(cmp.spice) <= 1.1 * cmp.extra["params"].I_th  # the window ends at the threshold
@@ -120,3 +158,12 @@ def test_comparison_report_and_verdict():
     assert timed.wall_time is not None and "wall time" in timed.report()
     untargeted = compare.Comparison("t", np.zeros(1), np.ones(1), np.ones(1), "x", "y", {"a": (1.0, 9.0)})
     assert untargeted.ok and "no target" in untargeted.report()
+
+
+def test_one_second_of_the_default_neuron_within_60_s():
+    """Issue 12's speed target: a 1 s transient of the neuron (2 nA input, ~340 spikes) within 60 s wall."""
+    start = time.perf_counter()
+    spikes, run = compare.circuit_spikes(2e-9, 1.0, cache=False)
+    wall = time.perf_counter() - start
+    assert run["time"][-1] == pytest.approx(1.0) and spikes.size > 200
+    assert wall <= 60.0, f"1 s transient took {wall:.1f} s"
