@@ -76,6 +76,9 @@ WIDGETS: dict[str, tuple[Callable[..., Any], dict[str, tuple[Any, Any]]]] = {
          "alpha": (1.0, 10.0)}),
     "pulse_panel (ch 2)": (wc.pulse_panel, {"width_us": (1.0, 2000.0), "I_w_nA": (1.0, 50.0), "I_g_pA": (10.0, 500.0),
                                             "rate_Hz": (10.0, 400.0), "I_tau_pA": (5.0, 80.0)}),
+    "pulse_panel with transistors (ch 2, ngspice)": (
+        wc.pulse_panel, {"width_us": (5.0, 500.0), "rate_Hz": (50.0, 400.0), "I_w_nA": (2.0, 40.0),
+                         "circuit": (True, True)}),
     "neuron_panel (ch 3)": (wc.neuron_panel, {"I_const_pA": (0.0, 3000.0), "t_ref_ms": (0.0, 30.0),
                                               "I_tau_mem_pA": (1.0, 50.0)}),
     "part1_panel (ch 3)": (wc.part1_panel, {"nmda_weight": (0.0, 2.0), "ampa_weight": (0.0, 4.0)}),
@@ -114,7 +117,7 @@ WIDGETS: dict[str, tuple[Callable[..., Any], dict[str, tuple[Any, Any]]]] = {
 # Widgets whose every new setting is a new ngspice run: timed with an empty result cache. The other
 # ngspice widget (comparison_panel) shows comparisons that the chapter's earlier cell has already run
 # and cached, so it is timed warm, as a student meets it.
-COLD = {"dpi_pulse_panel (ch 10, ngspice)"}
+COLD = {"dpi_pulse_panel (ch 10, ngspice)", "pulse_panel with transistors (ch 2, ngspice)"}
 #: Settings the library refused (timed up to the error), reported at the end.
 REFUSED: set[str] = set()
 

@@ -262,7 +262,7 @@ def input_pulse_currents(
 ) -> np.ndarray:
     """The input current of each connection's pulse: I_w0 * weight, in A (0 onto neurons without pulses).
 
-    While the pulse of an input spike is on (``t_pulse``, see "Input pulses" above) the
+    While the pulse of an input spike is on (``t_pulse``, see "The pulse extender" above) the
     synapse's DPI integrates this current (:func:`~dynapse_edu.core.synapse.dpi_under_input`).
 
     Parameters
@@ -294,7 +294,7 @@ class Pulses:
 
     Rows in the order of the state rows 1..5 (adaptation, AMPA, NMDA, GABA_A, GABA_B).
     ``start`` (s) is the latest trigger, ``until`` (s) the end of the pulse (-inf: never on),
-    ``current`` (A) the input while it is on. The rule (module docstring, "Input pulses"):
+    ``current`` (A) the input while it is on. The rule (module docstring, "The pulse extender"):
     a trigger at t sets ``until = t + width``; its current replaces the one there,
     except that triggers at the same time add up (:meth:`trigger`).
 

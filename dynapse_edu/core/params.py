@@ -69,7 +69,7 @@ class Params:
     current into its DPI instead of the instant jump ``I_w0 alpha w``;
     ``t_pulse_ahp`` (s) does the same for the adaptation DPI (input ``I_w_ahp``
     per output spike). Both default to None, the original simulator's instant
-    jumps (:mod:`dynapse_edu.core.dynamics`, "Input pulses"); a width must lie in
+    jumps (:mod:`dynapse_edu.core.dynamics`, "The pulse extender"); a width must lie in
     :data:`PULSE_RANGE`.
 
     >>> Params(t_pulse=10e-6).t_pulse

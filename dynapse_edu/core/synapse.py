@@ -270,7 +270,7 @@ def spike_jump(I_w: ArrayLike, alpha: ArrayLike, weight: ArrayLike = 1.0) -> np.
     The original simulator's instant jump (Chicca et al. 2014, eq. 6 with the
     pulse's charge delivered at once): in the linear regime, the limit of a long
     input pulse, whose steady state :math:`I_g (I_w/I_\tau - 1)` is the jump within
-    :math:`I_g` (module docstring, "Input pulses"; :func:`dpi_under_input`). The
+    :math:`I_g` (module docstring, "The DPI under an input pulse"; :func:`dpi_under_input`). The
     same rule feeds the adaptation DPI with each output spike
     (``spike_jump(I_w_ahp, alpha_ahp)``) unless ``t_pulse_ahp`` is set.
 
@@ -569,7 +569,7 @@ def pulse_intervals(pulse_starts: ArrayLike, width: float) -> np.ndarray:
     """The times a retriggered pulse extender is on, for input spikes at ``pulse_starts``, in s.
 
     Each spike (re)starts the pulse: it ends ``width`` after the latest spike
-    (:mod:`dynapse_edu.core.dynamics`, "Input pulses"), so overlapping pulses merge.
+    (:mod:`dynapse_edu.core.dynamics`, "The pulse extender"), so overlapping pulses merge.
 
     Parameters
     ----------

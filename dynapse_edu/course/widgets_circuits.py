@@ -26,6 +26,8 @@ from ..core.params import ParamsLike, resolve
 from ..core.synapse import dpi_charge, dpi_decay_exact, dpi_kernel, dpi_pulse_response, dpi_tau, synapse_key
 from ..errors import ParameterError
 from ..hardware.chip import Chip
+from ..spice import ngspice
+from ..spice.compare import pulse_edge_mask
 from ..units import ms, nA, pA, pF, us
 from .widgets import check_count, check_positive, panel_axes
 
@@ -80,6 +82,10 @@ def tau_explorer(
     axis.set_ylabel("synapse current (pA)")
     axis.legend(loc="upper right", fontsize="small")
     return {"C": p.C_ampa, "I_tau": p.I_tau_ampa, "Ut": p.Ut, "kappa": p.kappa, "tau": tau, "tau_ms": tau / ms}
+
+
+#: The transistor DPI's testbench that :func:`pulse_panel` runs with ``circuit=True``.
+PULSE_TB = "dpi_synapse_tb-pulse.cir"
 
 
 # --- chapter 2: the DPI synapse --------------------------------------------------
@@ -206,6 +212,7 @@ def pulse_panel(
     rate_Hz: float = 100.0,
     I_tau_pA: float = 20.0,
     n_pulses: int = 10,
+    circuit: bool = False,
     axes: Sequence[Axes] | None = None,
 ) -> dict[str, float]:
     """Finite input pulses against instant jumps: a train (left) and the charge of one pulse against its width (right).
@@ -241,6 +248,11 @@ def pulse_panel(
         Leak current, pA (> 0; sets tau with the default AMPA capacitor).
     n_pulses : int
         Number of pulses (1 .. 100).
+    circuit : bool
+        Also run the transistor DPI (``circuits/dpi_synapse_tb-pulse.cir``, the same I_w, I_g,
+        I_tau, width and train, C = 2 pF) in ngspice and draw its output current (black); each new
+        setting is one ngspice run (cached), a fraction of a second. Needs ngspice
+        (:func:`dynapse_edu.spice.ngspice.available`).
     axes : two Axes or None
         Where to draw (train, charge); None makes a new figure.
 
@@ -250,13 +262,16 @@ def pulse_panel(
         ``tau`` (s); ``first`` (A), what the first pulse adds; ``short_limit`` =
         I_g I_w t_pulse / (I_tau tau) and ``long_limit`` = I_g I_w / I_tau (A);
         ``peak_pulses`` and ``peak_jumps`` (A), the largest current of the train
-        under each model, and their ratio ``peak_ratio``.
+        under each model, and their ratio ``peak_ratio``; with ``circuit``, ``peak_circuit`` (A),
+        the circuit's largest current.
 
     Raises
     ------
     ParameterError
         For a value outside its range, or pulses that overlap (width >= 1 / rate),
         or a weight current too small to charge the DPI (I_w <= I_tau (1 + I0 / I_g)).
+    SpiceNotAvailableError
+        With ``circuit`` on a machine without ngspice (the message says how to install it).
 
     Examples
     --------
@@ -287,6 +302,15 @@ def pulse_panel(
     left, right = panel_axes(axes, 2, figsize=(9.0, 3.2))
     left.plot(t / ms, pulses / pA, label=f"finite pulses, {width_us:g} us")
     left.plot(t / ms, jumps / pA, "--", label="instant jumps (same first peak)")
+    peak_circuit = None
+    if circuit:
+        run = ngspice.run(PULSE_TB, {"iw": I_w, "ig": I_g, "itau": I_tau, "csyn": p.C_ampa, "tpulse": width,
+                                     "tstart": starts[0], "tperiod": 1.0 / rate, "npulse": n,
+                                     "tstop": float(t[-1])})
+        keep = pulse_edge_mask(run["time"], starts, width)  # the source's 1 ns edges couple 1 ns glitches
+        t_c, i_c = run["time"][keep], run["i(vout)"][keep]
+        peak_circuit = float(i_c.max())
+        left.plot(t_c / ms, i_c / pA, color="k", linewidth=0.8, label="transistors (ngspice)")
     left.axhline(I_g / pA, color="0.6", linewidth=0.8, linestyle=":", label="I_g")
     left.set_xlabel("time (ms)")
     left.set_ylabel("I_syn (pA)")
@@ -306,7 +330,7 @@ def pulse_panel(
     right.set_xlabel("pulse width (us)")
     right.set_ylabel("added current (pA)")
     right.legend(loc="lower right", fontsize="small")
-    return {
+    out = {
         "tau": tau,
         "first": float(first),
         "short_limit": float(short),
@@ -315,6 +339,9 @@ def pulse_panel(
         "peak_jumps": float(jumps.max()),
         "peak_ratio": float(pulses.max() / jumps.max()),
     }
+    if peak_circuit is not None:
+        out["peak_circuit"] = peak_circuit
+    return out
 
 
 # --- chapter 3: the silicon neuron ------------------------------------------------

@@ -40,7 +40,7 @@ integrated again with them). Measured (details and timings in
 
 Input pulses in the fast engine
 -------------------------------
-Neurons with ``t_pulse`` or ``t_pulse_ahp`` set (:mod:`dynapse_edu.core.dynamics`, "Input pulses")
+Neurons with ``t_pulse`` or ``t_pulse_ahp`` set (:mod:`dynapse_edu.core.dynamics`, "The pulse extender")
 keep one pulse extender per synapse type and one for the adaptation; a neuron's sub-steps are
 also cut at its pulse ends, so that the inputs are constant inside a sub-step, and a current
 under a pulse is advanced by the exact solution :func:`~dynapse_edu.core.synapse.dpi_under_input`

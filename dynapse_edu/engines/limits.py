@@ -24,6 +24,11 @@ Inside the domain the fast engine shortens its step where a time constant is sho
 (``dynapse_edu.engines.kernels.FOLLOW``), so that both integrators give the same spike counts
 (``benchmarks/bias_space.py``).
 
+The reference integrator's solver may still give up on a segment after its retries (none of the 400
+settings of ``benchmarks/bias_space.py`` does): :func:`solver_gave_up` makes that an
+:class:`IntegrationLimitError` too. Long runs: :func:`progress_bar` (a tqdm bar over the simulated time)
+and :class:`RunInterrupted` (Ctrl-C gives a one-line error carrying the partial result).
+
 The error names the Params fields responsible (``err.parameters``) and the neurons (``err.neurons``,
 chip ids); the translation to chip bias names is the hardware layer's
 (``dynapse_edu.hardware.biasgen.BIASES`` maps each bias to the field it sets).
@@ -215,6 +220,56 @@ def too_stiff(net: Network, local: np.ndarray, relaxation: float, t: float) -> I
     )
 
 
+def solver_gave_up(
+    table: NeuronTable, state: np.ndarray, ids: Sequence[int], t0: float, t1: float, message: str,
+) -> IntegrationLimitError:
+    """The error when the reference integrator's solver fails on a segment even after its retries.
+
+    Names the neuron whose membrane relaxes fastest at the segment's start (at its threshold, the fastest,
+    :func:`~dynapse_edu.core.neuron.membrane_relaxation`), its largest current, and the parameters that
+    shorten the relaxation; no setting of benchmarks/bias_space.py reaches it (400 of seed 0).
+
+    Parameters
+    ----------
+    table : NeuronTable
+        The neurons' parameters.
+    state : ndarray, shape (6, N)
+        The state at the segment's start, A.
+    ids : sequence of int
+        The chip ids of the N neurons (for the message).
+    t0, t1 : float
+        The segment, s.
+    message : str
+        solve_ivp's message.
+
+    Returns
+    -------
+    IntegrationLimitError
+        Naming the neuron, the time, the largest current and :data:`RELAXATION_PARAMETERS`.
+
+    Examples
+    --------
+    >>> from dynapse_edu.core.dynamics import rest_state
+    >>> from dynapse_edu.core.params import Params
+    >>> table = NeuronTable.from_params(Params())
+    >>> err = solver_gave_up(table, rest_state(table), [5], 0.01, 0.0101, "Required step size ...")
+    >>> str(err)[:60], err.neurons
+    ('the reference integrator could not step from t = 10 ms to 10', (5,))
+    """
+    relax = membrane_relaxation(table.I_th, state[AHP], state[SHUNT], table)
+    i = int(np.argmin(relax))
+    row = int(np.argmax(state[:, i]))
+    return IntegrationLimitError(
+        f"the reference integrator could not step from t = {t0 * 1e3:.6g} ms to {t1 * 1e3:.6g} ms ({message}) on "
+        f"neuron {int(ids[i])}: its largest current is {state[row, i]:.3g} A (state row {row}) and its membrane "
+        f"relaxes in {relax[i] * 1e6:.3g} us at threshold (tau_mem = {table.tau_mem[i]:.3g} s, shortened by "
+        f"adaptation I_w_ahp = {table.I_w_ahp[i]:.3g} A and shunting I_w0_gaba_a = {table.I_w0_gaba_a[i]:.3g} A); "
+        f"lower the adaptation or shunting weights, or use method='fast'",
+        RELAXATION_PARAMETERS,
+        [int(ids[i])],
+    )
+
+
 class RateGuard:
     """Counts each neuron's spikes during a run and refuses a neuron that fires above :data:`MAX_RATE`.
 
@@ -269,8 +324,114 @@ def too_fast(net: Network, local: np.ndarray, count: int, t: float, limit: int) 
     )
 
 
+#: A run with ``progress=None`` (automatic) shows its bar only once it has taken this long, s of wall time.
+PROGRESS_AFTER = 2.0
+
+
+class ProgressBar:
+    """A tqdm bar over the simulated time of a run, in ms (made by :func:`progress_bar`)."""
+
+    def __init__(self, bar) -> None:
+        self.bar = bar
+
+    def update(self, t: float) -> None:
+        """Move the bar to the simulated time ``t``, s (tqdm redraws at most 10 times a second)."""
+        self.bar.update(t * 1e3 - self.bar.n)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def progress_bar(duration: float, progress: bool | None, desc: str = "reference") -> ProgressBar | None:
+    """A progress bar over ``duration`` s of simulated time, or None (no bar).
+
+    Parameters
+    ----------
+    duration : float
+        The run's duration, s (the bar counts ms).
+    progress : bool or None
+        True: a bar from the start; None (automatic): a bar only if the run takes longer than
+        :data:`PROGRESS_AFTER` s of wall time (tqdm's ``delay``), so that short runs print nothing;
+        False: none. No bar either without tqdm (an optional dependency, ``dynapse-edu[fast]``).
+    desc : str
+        The bar's label (the integrator's name).
+
+    Returns
+    -------
+    ProgressBar or None
+
+    Raises
+    ------
+    ParameterError
+        If ``progress`` is not True, False or None.
+
+    Examples
+    --------
+    >>> progress_bar(0.1, False) is None
+    True
+    >>> try:
+    ...     progress_bar(0.1, "yes")
+    ... except ParameterError as err:
+    ...     print(err)
+    progress = 'yes' must be True, False or None (automatic: a bar for runs longer than 2 s)
+    """
+    if progress is not None and not isinstance(progress, (bool, np.bool_)):
+        raise ParameterError(
+            f"progress = {progress!r} must be True, False or None (automatic: a bar for runs longer than "
+            f"{PROGRESS_AFTER:g} s)"
+        )
+    if progress is False:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # tqdm is optional (dynapse-edu[fast]); no bar without it
+        return None
+    delay = 0.0 if progress else PROGRESS_AFTER
+    fmt = "{desc}: {percentage:3.0f}%|{bar}| {n:.1f}/{total:.1f} ms simulated [{elapsed}<{remaining}]"
+    return ProgressBar(tqdm(total=duration * 1e3, desc=desc, delay=delay, leave=bool(progress), bar_format=fmt))
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """A run stopped by the user (Ctrl-C, or the kernel's interrupt), with the result up to there.
+
+    A :class:`KeyboardInterrupt` (it stops a script or a notebook cell as one), raised by the
+    integrator itself rather than from deep inside the solver, with a one-line message.
+
+    Attributes
+    ----------
+    method : str
+        The integrator.
+    t : float
+        The simulated time reached, s.
+    duration : float
+        The run's duration, s.
+    partial : Result
+        The result up to ``t`` (its ``duration`` is ``t``): spike times and traces so far.
+
+    Examples
+    --------
+    >>> err = RunInterrupted("reference", 0.0123, 3600.0, None)
+    >>> str(err)
+    'the reference integrator was interrupted at t = 12.3 ms of 3600 s; err.partial holds the result up to there'
+    """
+
+    def __init__(self, method: str, t: float, duration: float, partial) -> None:
+        super().__init__(
+            f"the {method} integrator was interrupted at t = {t * 1e3:.4g} ms of {duration:g} s; "
+            f"err.partial holds the result up to there"
+        )
+        self.method = method
+        self.t = float(t)
+        self.duration = float(duration)
+        self.partial = partial
+
+    def __reduce__(self):
+        return (type(self), (self.method, self.t, self.duration, self.partial))
+
+
 __all__ = [
     "MIN_TAU_MEM", "MAX_RATE", "MIN_SPIKES", "SHUNT", "RATE_PARAMETERS", "TAU_MEM_PARAMETERS", "RELAXATION_PARAMETERS",
     "IntegrationLimitError", "membrane_time_constants", "max_spikes", "check_network", "check_relaxation",
-    "too_stiff", "RateGuard", "too_fast",
+    "too_stiff", "solver_gave_up", "RateGuard", "too_fast", "PROGRESS_AFTER", "ProgressBar", "progress_bar",
+    "RunInterrupted",
 ]

@@ -3,7 +3,7 @@
 Readable and exact rather than fast. Time is cut into segments at every
 discontinuity whose time is known in advance (an input spike, the end of a
 refractory period, the start and the end of an input or adaptation pulse
-(:mod:`dynapse_edu.core.dynamics`, "Input pulses"), the end of the run); inside a segment
+(:mod:`dynapse_edu.core.dynamics`, "The pulse extender"), the end of the run); inside a segment
 the input currents are constant and the equations of
 :func:`dynapse_edu.core.dynamics.derivatives` are smooth but for the membrane's
 floor, and solve_ivp integrates them with a *terminal event* that fires when
@@ -28,7 +28,21 @@ after a decay to the floor starts from I0, as the closed form
 the equations are not stiff at these tolerances: the fastest time constant, the
 spike upswing, is resolved by step-size control); a segment in which a membrane
 could relax faster than :data:`STIFF_TAU` (20 us, strong leak, adaptation or
-shunting) is integrated with the implicit :data:`STIFF_METHOD` (Radau).
+shunting) is integrated with the implicit :data:`STIFF_METHOD` (Radau). Where the
+solver gives up on a segment ("Required step size is less than spacing between
+numbers": Radau's first-step guess right after a reset under a 10 mA adaptation
+current, setting 170 of ``benchmarks/bias_space.py``), the segment is integrated again
+with the :data:`RETRIES` (a 1 ps first step, then LSODA, then BDF); if all fail, the run
+stops with an :class:`~dynapse_edu.engines.limits.IntegrationLimitError` naming the neuron
+and the parameters (:func:`~dynapse_edu.engines.limits.solver_gave_up`), never a bare
+RuntimeError.
+
+Long runs
+---------
+``progress=True`` shows a tqdm bar over the simulated time (automatic, ``None``: only once a
+run has taken 2 s); Ctrl-C stops the run with a one-line
+:class:`~dynapse_edu.engines.limits.RunInterrupted` (a KeyboardInterrupt) whose ``partial``
+holds the result up to there (:func:`~dynapse_edu.engines.limits.progress_bar`).
 
 Where the reference integrator stops
 ------------------------------------
@@ -50,11 +64,19 @@ from __future__ import annotations
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from ..core.dynamics import AHP, MEM, N_STATE, Pulses, deliver_spikes, derivatives, reset, rest_state
-from ..core.network import Network
+from ..core.dynamics import AHP, MEM, N_STATE, NeuronTable, Pulses, deliver_spikes, derivatives, reset, rest_state
+from ..core.network import Network, Projection
 from ..core.neuron import floor, membrane_relaxation
 from ..core.result import Record, Result, traces_from_states
-from .limits import SHUNT, RateGuard, check_network, check_relaxation
+from .limits import (
+    SHUNT,
+    RateGuard,
+    RunInterrupted,
+    check_network,
+    check_relaxation,
+    progress_bar,
+    solver_gave_up,
+)
 
 RTOL = 1e-6
 #: A segment in which a membrane could relax faster than this, s (:func:`~dynapse_edu.core.neuron.membrane_relaxation`
@@ -64,9 +86,26 @@ STIFF_TAU = 20e-6
 #: where LSODA stalled, benchmarks/bias_space.py).
 STIFF_METHOD = "Radau"
 ATOL_PER_I0 = 1e-3
+#: What a segment is integrated with when the solver gives up ("Required step size is less than spacing
+#: between numbers"), in order: (method, or None for the same one; first step, s, or None for solve_ivp's
+#: choice). Radau's first-step guess can fail right after a reset under a huge adaptation current (setting
+#: 170 of benchmarks/bias_space.py: I_ahp ~ 10 mA, derivatives ~ 700 A/s); a 1 ps first step or LSODA passes.
+RETRIES: tuple[tuple[str | None, float | None], ...] = ((None, 1e-12), ("LSODA", None), ("BDF", 1e-12))
 
 
-def run_reference(net: Network, duration: float, record: Record | None = None) -> Result:
+
+def _deliver(net: Network, projection: Projection, entries: np.ndarray, state: np.ndarray, table: NeuronTable,
+             t: float, pulses: Pulses) -> None:
+    """Deliver the spikes of ``projection``'s ``entries`` at ``t`` (in place), then check the limits there."""
+    deliver_spikes(
+        state, table, projection.synapse[entries], projection.post[entries], projection.weight[entries], t, pulses
+    )
+    check_relaxation(net, state, np.unique(projection.post[entries]), t)
+
+
+def run_reference(
+    net: Network, duration: float, record: Record | None = None, progress: bool | None = None,
+) -> Result:
     """Integrate ``net`` for ``duration`` seconds with solve_ivp and exact events.
 
     Parameters
@@ -77,11 +116,23 @@ def run_reference(net: Network, duration: float, record: Record | None = None) -
         Simulated time, s (> 0; :func:`~dynapse_edu.engines.registry.simulate` checks it).
     record : Record, optional
         What to record (default: every neuron, 0.1 ms grid, and just before and after every spike).
+    progress : bool or None
+        A progress bar over the simulated time (tqdm, if installed): True always, False never, None
+        (default) only for a run that takes longer than :data:`~dynapse_edu.engines.limits.PROGRESS_AFTER`
+        (2 s) of wall time (:func:`~dynapse_edu.engines.limits.progress_bar`).
 
     Returns
     -------
     Result
         Sample times ``t`` (s), traces (A), spike times per neuron (s), ``method="reference"``.
+
+    Raises
+    ------
+    IntegrationLimitError
+        For a setting outside the domain of :mod:`dynapse_edu.engines.limits` (named parameters).
+    RunInterrupted
+        On Ctrl-C (a KeyboardInterrupt) during the run: a one-line message, and ``err.partial`` holds the
+        result up to the time reached.
 
     Examples
     --------
@@ -130,103 +181,108 @@ def run_reference(net: Network, duration: float, record: Record | None = None) -
     g = 0  # next grid sample to record
     t = 0.0
 
-    while True:
-        # --- 1. deliver the input spikes that fall at time t -------------
-        if k_in < len(unique_t) and unique_t[k_in] <= t:
-            sl = slice(bounds[k_in], bounds[k_in + 1])
-            entries = net.external.entries(net.input_sources[sl])
-            if entries.size:
-                if record.at_spikes:
-                    keep(np.array([t]), state[:, :, None])
-                deliver_spikes(
-                    state, table, net.external.synapse[entries], net.external.post[entries],
-                    net.external.weight[entries], t, pulses,
-                )
-                check_relaxation(net, state, np.unique(net.external.post[entries]), t)
-                if record.at_spikes:
-                    keep(np.array([t]), state[:, :, None])
-            k_in += 1
-            continue
-        if g < len(grid) and grid[g] <= t:  # a grid sample at exactly t (only t = 0)
-            keep(grid[g : g + 1], state[:, :, None])
-            g += 1
-        if t >= duration:
-            break
-
-        # --- 2. integrate to the next known discontinuity ------------------
-        refractory = refractory_until > t
-        t_next = min(
-            duration,
-            unique_t[k_in] if k_in < len(unique_t) else np.inf,
-            refractory_until[refractory].min() if refractory.any() else np.inf,
-            pulses.next_edge(t) if any_pulsed else np.inf,
-        )
-        g_end = np.searchsorted(grid, t_next, side="right")
-        samples = grid[g:g_end]
-        pulse_input = pulses.inputs(t) if any_pulsed else None  # constant until t_next
-        if pulse_input is not None and not pulse_input.any():
-            pulse_input = None
-        sol = _segment(state, table, refractory, t, t_next, samples, pulse_input)
-        n_samples = min(len(sol.t), len(samples))
-        if n_samples:
-            keep(sol.t[:n_samples], floor(sol.y[:, :n_samples].reshape(N_STATE, n, -1), table.I0[:, None]))
-        g += n_samples
-
-        if sol.status == 1:  # a neuron reached threshold
-            t = float(sol.t_events[0][0])
-            state = floor(sol.y_events[0][0].reshape(N_STATE, n), table.I0)  # the floor held in the state
-            active = ~refractory
-            over = state[MEM] - table.I_th
-            spiking = np.flatnonzero(active & (over >= -1e-9 * table.I_th))
-            if spiking.size == 0:  # the root finder stopped a hair short: take the closest
-                spiking = np.array([np.flatnonzero(active)[np.argmax(over[active])]])
-            if record.at_spikes:
-                keep(np.array([t]), state[:, :, None])
-            reset(state, table, spiking, t, pulses)
-            refractory_until[spiking] = t + table.t_ref[spiking]
-            for i in spiking:
-                spike_times[i].append(t)
-            guard.add(spiking, t)
-            check_relaxation(net, state, spiking, t)
-            entries = net.recurrent.entries(spiking)
-            if entries.size:
-                deliver_spikes(
-                    state, table, net.recurrent.synapse[entries], net.recurrent.post[entries],
-                    net.recurrent.weight[entries], t, pulses,
-                )
-                check_relaxation(net, state, np.unique(net.recurrent.post[entries]), t)
-            if record.at_spikes:
-                keep(np.array([t]), state[:, :, None])
+    def result(until: float) -> Result:
+        """The result of the run up to ``until`` s."""
+        kept = min(len(rows_t), len(rows_y))  # (an interrupt may fall between the two appends of keep)
+        if kept:
+            t_all = np.concatenate(rows_t[:kept])
+            states = np.concatenate(rows_y[:kept], axis=0)
         else:
-            t = t_next
-            state = floor(sol.y[:, -1].reshape(N_STATE, n), table.I0)  # the floor held in the state
-            if any_pulsed:  # a pulse's current is largest at its end: the limit is checked there
-                ended = np.flatnonzero((pulses.until == t).any(axis=0))
-                if ended.size:
-                    check_relaxation(net, state, ended, t)
+            t_all = np.zeros(0)
+            states = np.zeros((0, N_STATE, rec.size))
+        return Result(
+            t=t_all,
+            traces=traces_from_states(states, table.subset(rec)),
+            spike_times=[np.array(s) for s in spike_times],
+            neuron_ids=net.neuron_ids,
+            recorded=rec,
+            duration=until,
+            method="reference",
+            table=table,
+        )
 
-    if rows_t:
-        t_all = np.concatenate(rows_t)
-        states = np.concatenate(rows_y, axis=0)
-    else:
-        t_all = np.zeros(0)
-        states = np.zeros((0, N_STATE, rec.size))
-    traces = traces_from_states(states, table.subset(rec))
-    return Result(
-        t=t_all,
-        traces=traces,
-        spike_times=[np.array(s) for s in spike_times],
-        neuron_ids=net.neuron_ids,
-        recorded=rec,
-        duration=duration,
-        method="reference",
-        table=table,
-    )
+    bar = progress_bar(duration, progress)
+    try:
+        while True:
+            # --- 1. deliver the input spikes that fall at time t -------------
+            if k_in < len(unique_t) and unique_t[k_in] <= t:
+                sl = slice(bounds[k_in], bounds[k_in + 1])
+                entries = net.external.entries(net.input_sources[sl])
+                if entries.size:
+                    if record.at_spikes:
+                        keep(np.array([t]), state[:, :, None])
+                    _deliver(net, net.external, entries, state, table, t, pulses)
+                    if record.at_spikes:
+                        keep(np.array([t]), state[:, :, None])
+                k_in += 1
+                continue
+            if g < len(grid) and grid[g] <= t:  # a grid sample at exactly t (only t = 0)
+                keep(grid[g : g + 1], state[:, :, None])
+                g += 1
+            if bar is not None:
+                bar.update(t)
+            if t >= duration:
+                break
+
+            # --- 2. integrate to the next known discontinuity ------------------
+            refractory = refractory_until > t
+            t_next = min(
+                duration,
+                unique_t[k_in] if k_in < len(unique_t) else np.inf,
+                refractory_until[refractory].min() if refractory.any() else np.inf,
+                pulses.next_edge(t) if any_pulsed else np.inf,
+            )
+            g_end = np.searchsorted(grid, t_next, side="right")
+            samples = grid[g:g_end]
+            pulse_input = pulses.inputs(t) if any_pulsed else None  # constant until t_next
+            if pulse_input is not None and not pulse_input.any():
+                pulse_input = None
+            sol = _segment(state, table, refractory, t, t_next, samples, pulse_input, net.neuron_ids)
+            n_samples = min(len(sol.t), len(samples))
+            if n_samples:
+                keep(sol.t[:n_samples], floor(sol.y[:, :n_samples].reshape(N_STATE, n, -1), table.I0[:, None]))
+            g += n_samples
+
+            if sol.status == 1:  # a neuron reached threshold
+                t = float(sol.t_events[0][0])
+                state = floor(sol.y_events[0][0].reshape(N_STATE, n), table.I0)  # the floor held in the state
+                active = ~refractory
+                over = state[MEM] - table.I_th
+                spiking = np.flatnonzero(active & (over >= -1e-9 * table.I_th))
+                if spiking.size == 0:  # the root finder stopped a hair short: take the closest
+                    spiking = np.array([np.flatnonzero(active)[np.argmax(over[active])]])
+                if record.at_spikes:
+                    keep(np.array([t]), state[:, :, None])
+                reset(state, table, spiking, t, pulses)
+                refractory_until[spiking] = t + table.t_ref[spiking]
+                for i in spiking:
+                    spike_times[i].append(t)
+                guard.add(spiking, t)
+                check_relaxation(net, state, spiking, t)
+                entries = net.recurrent.entries(spiking)
+                if entries.size:
+                    _deliver(net, net.recurrent, entries, state, table, t, pulses)
+                if record.at_spikes:
+                    keep(np.array([t]), state[:, :, None])
+            else:
+                t = t_next
+                state = floor(sol.y[:, -1].reshape(N_STATE, n), table.I0)  # the floor held in the state
+                if any_pulsed:  # a pulse's current is largest at its end: the limit is checked there
+                    ended = np.flatnonzero((pulses.until == t).any(axis=0))
+                    if ended.size:
+                        check_relaxation(net, state, ended, t)
+
+    except KeyboardInterrupt:
+        raise RunInterrupted("reference", t, duration, result(t)) from None
+    finally:
+        if bar is not None:
+            bar.close()
+    return result(duration)
 
 
 def _segment(
     state: np.ndarray, table, refractory: np.ndarray, t0: float, t1: float, samples: np.ndarray,
-    pulse_input: np.ndarray | None = None,
+    pulse_input: np.ndarray | None = None, ids: np.ndarray | None = None,
 ):
     """Integrate one smooth stretch from t0 to t1, stopping at the first threshold crossing.
 
@@ -235,6 +291,7 @@ def _segment(
     at t1, so that ``sol.y[:, -1]`` is the state at t1 when no spike occurred.
     """
     n = table.n
+    ids = np.arange(n) if ids is None else ids
     active = ~refractory
     atol = ATOL_PER_I0 * float(table.I0.min())
     held = refractory if refractory.any() else None  # (no neuron to hold: skip the masked write, 5 % of a call)
@@ -257,10 +314,18 @@ def _segment(
     relax = membrane_relaxation(table.I_th, state[AHP], state[SHUNT], table)
     stiff = bool(np.any(relax[active] < STIFF_TAU))
     method = STIFF_METHOD if stiff else "RK45"
-    sol = solve_ivp(rhs, (t0, t1), state.ravel(), method=method, t_eval=t_eval, events=threshold, rtol=RTOL, atol=atol)
+    y0 = state.ravel()
+    sol = solve_ivp(rhs, (t0, t1), y0, method=method, t_eval=t_eval, events=threshold, rtol=RTOL, atol=atol)
+    for fallback, first_step in RETRIES:  # the step-size control gave up: start again more cautiously
+        if sol.success:
+            break
+        sol = solve_ivp(
+            rhs, (t0, t1), y0, method=fallback or method, t_eval=t_eval, events=threshold, rtol=RTOL, atol=atol,
+            first_step=min(first_step, t1 - t0) if first_step else None,
+        )
     if not sol.success:
-        raise RuntimeError(f"solve_ivp failed between t = {t0:g} s and {t1:g} s: {sol.message}")
+        raise solver_gave_up(table, state, ids, t0, t1, str(sol.message))
     return sol
 
 
-__all__ = ["run_reference", "RTOL", "ATOL_PER_I0", "STIFF_TAU", "STIFF_METHOD"]
+__all__ = ["run_reference", "RTOL", "ATOL_PER_I0", "STIFF_TAU", "STIFF_METHOD", "RETRIES"]

@@ -11,6 +11,7 @@ this module maps the name onto the function that integrates a
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
 from ..core.network import Network, check_duration
@@ -47,7 +48,8 @@ def register_method(name: str, integrator: Integrator) -> None:
     integrator : callable
         ``integrator(net, duration, record) -> Result``: a
         :class:`~dynapse_edu.core.network.Network`, the duration in s (checked by
-        :func:`simulate`) and a :class:`~dynapse_edu.core.result.Record`.
+        :func:`simulate`) and a :class:`~dynapse_edu.core.result.Record`. An integrator that also accepts a
+        keyword ``progress`` (True, False or None, as :func:`simulate`'s) receives it; others are called without.
 
     Raises
     ------
@@ -73,7 +75,10 @@ def register_method(name: str, integrator: Integrator) -> None:
     METHODS[name] = integrator
 
 
-def simulate(net: Network, duration: float, method: str = "reference", record: Record | None = None) -> Result:
+def simulate(
+    net: Network, duration: float, method: str = "reference", record: Record | None = None,
+    progress: bool | None = None,
+) -> Result:
     """Integrate ``net`` for ``duration`` with the integrator named ``method``.
 
     Parameters
@@ -87,6 +92,11 @@ def simulate(net: Network, duration: float, method: str = "reference", record: R
     record : Record, optional
         What to record (default :class:`~dynapse_edu.core.result.Record`: every neuron, 0.1 ms grid,
         and at every spike).
+    progress : bool or None
+        A progress bar over the simulated time (tqdm, if installed), for integrators that show one (the
+        reference integrator; the fast engine runs as one compiled call and shows none): True always,
+        False never, None (default) only once a run has taken more than 2 s
+        (:func:`~dynapse_edu.engines.limits.progress_bar`).
 
     Returns
     -------
@@ -96,7 +106,11 @@ def simulate(net: Network, duration: float, method: str = "reference", record: R
     Raises
     ------
     ParameterError
-        For a duration out of range or an unknown method (the message lists the known ones).
+        For a duration out of range, an unknown method (the message lists the known ones) or a
+        ``progress`` that is not True, False or None.
+    RunInterrupted
+        On Ctrl-C during a reference run (:class:`~dynapse_edu.engines.limits.RunInterrupted`, a
+        KeyboardInterrupt with a one-line message; ``err.partial`` is the result up to the time reached).
 
     Examples
     --------
@@ -116,7 +130,26 @@ def simulate(net: Network, duration: float, method: str = "reference", record: R
     duration = check_duration(duration)
     if method not in METHODS:
         raise ParameterError(f"unknown method {method!r}; available methods: {', '.join(METHODS)}")
-    return METHODS[method](net, duration, Record() if record is None else record)
+    if progress is not None and not isinstance(progress, bool):
+        raise ParameterError(f"progress = {progress!r} must be True, False or None (automatic)")
+    integrator = METHODS[method]
+    record = Record() if record is None else record
+    if progress is not None and accepts_progress(integrator):
+        return integrator(net, duration, record, progress=progress)
+    return integrator(net, duration, record)
 
 
-__all__ = ["simulate", "register_method", "METHODS", "Integrator"]
+def accepts_progress(integrator: Integrator) -> bool:
+    """Whether ``integrator`` takes a keyword ``progress`` (the reference integrator does).
+
+    >>> accepts_progress(run_reference), accepts_progress(lambda net, duration, record: None)
+    (True, False)
+    """
+    try:
+        parameters = inspect.signature(integrator).parameters
+    except (TypeError, ValueError):  # a builtin without a signature
+        return False
+    return "progress" in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+
+
+__all__ = ["simulate", "register_method", "accepts_progress", "METHODS", "Integrator"]

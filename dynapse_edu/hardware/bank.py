@@ -16,7 +16,7 @@ keeps what one core's generator is set to:
   simulator); on, every input spike is a pulse of width
   :func:`~dynapse_edu.hardware.biasgen.pulse_width` of the ``PULSE_PWLK_P``
   current (per neuron, with its mismatch) into its DPI (``Params.t_pulse``,
-  :mod:`dynapse_edu.core.dynamics`, "Input pulses");
+  :mod:`dynapse_edu.core.dynamics`, "The pulse extender");
 * nothing else: the generator currents follow from the settings, the model
   parameters from the currents, by the one map of
   :data:`~dynapse_edu.hardware.biasgen.BIASES`.

@@ -397,7 +397,7 @@ class Board:
     def use_pulses(self, on: bool = True) -> None:
         """Make input spikes pulses of the width ``PULSE_PWLK_P`` sets, on every core (or instant jumps again).
 
-        The switch between the two input models (:mod:`dynapse_edu.core.dynamics`, "Input pulses"):
+        The switch between the two input models (:mod:`dynapse_edu.core.dynamics`, "The pulse extender"):
         off (the default), each input spike adds ``I_w0 alpha w`` to its synapse at once, as the
         original simulator; on, it lets the weight current ``I_w0 w`` into the DPI for
         ``t_pulse`` = :func:`~dynapse_edu.hardware.biasgen.pulse_width` of the core's ``PULSE_PWLK_P``
@@ -1083,6 +1083,7 @@ Connection(pre=('neuron', 1), post=257, synapse='AMPA', weight=3.0)]
         dt: float | None = 1e-4,
         neurons: Population | Sequence[int] | None = None,
         at_spikes: bool = True,
+        progress: bool | None = None,
     ) -> Result:
         """Simulate the board and return every state variable and the spikes.
 
@@ -1100,6 +1101,10 @@ Connection(pre=('neuron', 1), post=257, synapse='AMPA', weight=3.0)]
             times are kept for every neuron.
         at_spikes : bool
             Also sample just before and after each spike.
+        progress : bool or None
+            A progress bar (reference integrator): True from the start, False never, None (default)
+            once a run has taken 2 s. Ctrl-C stops a run with a one-line
+            :class:`~dynapse_edu.engines.limits.RunInterrupted` holding the partial result.
 
         Returns
         -------
@@ -1139,7 +1144,7 @@ Connection(pre=('neuron', 1), post=257, synapse='AMPA', weight=3.0)]
                 )
             rec = np.searchsorted(net.neuron_ids, wanted)
         try:
-            return simulate(net, duration, method, Record(dt=dt, neurons=rec, at_spikes=at_spikes))
+            return simulate(net, duration, method, Record(dt=dt, neurons=rec, at_spikes=at_spikes), progress=progress)
         except IntegrationLimitError as err:  # the engines name parameters; the chip's user sets biases
             raise IntegrationLimitError(
                 f"{err}{biases_of(err.parameters)}", err.parameters, err.neurons

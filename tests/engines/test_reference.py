@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 
 from dynapse_edu import Chip, Record, RegularGenerator, SpikeGenerator, experiments
+from dynapse_edu.core.dynamics import NeuronTable
+from dynapse_edu.core.network import Network, Projection
 from dynapse_edu.core.params import Params
+from dynapse_edu.engines import reference
+from dynapse_edu.engines.limits import IntegrationLimitError, RunInterrupted
+from dynapse_edu.engines.registry import METHODS, register_method, simulate
+from dynapse_edu.errors import ParameterError
 
 
 @pytest.fixture(scope="module")
@@ -110,3 +116,104 @@ def test_bad_record_and_duration():
         chip.run(-1)
     with pytest.raises(ValueError, match="unknown method 'euler'"):
         chip.run(0.01, method="euler")
+
+
+# --- solver retries, progress bar and interrupt (issue 16 item 1) -------------------------------------------
+
+
+def _driven_net(current=1e-9):
+    """One neuron under a constant current (4 spikes in 50 ms at 1 nA), no inputs."""
+    none = Projection.build(1, *(np.zeros(0, np.int64),) * 3, np.zeros(0))
+    return Network(NeuronTable.from_params(Params(I_const=current)), np.arange(1), np.zeros(0, np.int64),
+                   np.zeros(0), none, none)
+
+
+def _failing_first(monkeypatch, failures):
+    """Make solve_ivp fail (success False, as on 'Required step size...') on its first ``failures`` calls."""
+    real = reference.solve_ivp
+    calls = {"n": 0, "kwargs": []}
+
+    def fake(*args, **kwargs):
+        calls["n"] += 1
+        calls["kwargs"].append(kwargs)
+        sol = real(*args, **kwargs)
+        if calls["n"] <= failures:
+            sol.success, sol.status, sol.message = False, -1, "Required step size is less than spacing between numbers."
+        return sol
+
+    monkeypatch.setattr(reference, "solve_ivp", fake)
+    return calls
+
+
+def test_solver_failure_is_retried_with_a_small_first_step(monkeypatch):
+    expected = reference.run_reference(_driven_net(), 0.05, Record(dt=None, at_spikes=False))
+    calls = _failing_first(monkeypatch, 1)
+    got = reference.run_reference(_driven_net(), 0.05, Record(dt=None, at_spikes=False))
+    assert calls["kwargs"][1]["first_step"] == reference.RETRIES[0][1]  # the retry: a 1 ps first step
+    np.testing.assert_allclose(got.spike_times[0], expected.spike_times[0], rtol=1e-5)  # (solver tolerances)
+
+
+def test_solver_failure_after_every_retry_is_a_named_limit(monkeypatch):
+    _failing_first(monkeypatch, 1 + len(reference.RETRIES))
+    with pytest.raises(IntegrationLimitError, match="could not step from t = 0 ms") as info:
+        reference.run_reference(_driven_net(), 0.05, Record(dt=None, at_spikes=False))
+    assert "I_w_ahp" in str(info.value) and "Required step size" in str(info.value)
+    assert info.value.neurons == (0,) and "I_w_ahp" in info.value.parameters
+
+
+def test_progress_bar_shows_the_simulated_time(capsys):
+    pytest.importorskip("tqdm")
+    reference.run_reference(_driven_net(), 0.05, Record(dt=None, at_spikes=False), progress=True)
+    err = capsys.readouterr().err
+    assert "reference: 100%" in err and "50.0/50.0 ms simulated" in err
+
+
+def test_progress_automatic_is_silent_for_a_short_run_and_refuses_a_bad_value(capsys):
+    simulate(_driven_net(), 0.05, record=Record(dt=None, at_spikes=False))
+    assert capsys.readouterr().err == ""
+    with pytest.raises(ParameterError, match="progress = 'yes'"):
+        simulate(_driven_net(), 0.05, record=Record(dt=None, at_spikes=False), progress="yes")
+
+
+def test_simulate_passes_progress_only_to_integrators_that_take_it(capsys):
+    pytest.importorskip("tqdm")
+    seen = []
+
+    def plain(net, duration, record):
+        seen.append(duration)
+        return reference.run_reference(net, duration, record)
+
+    register_method("plain_for_test", plain)
+    try:
+        simulate(_driven_net(), 0.02, "plain_for_test", Record(dt=None, at_spikes=False), progress=True)
+    finally:
+        del METHODS["plain_for_test"]
+    assert seen == [0.02]
+    simulate(_driven_net(), 0.02, "reference", Record(dt=None, at_spikes=False), progress=True)
+    assert "20.0/20.0 ms simulated" in capsys.readouterr().err
+
+
+def test_interrupt_gives_one_line_and_the_partial_result(monkeypatch):
+    """Ctrl-C inside solve_ivp (simulated): a RunInterrupted raised by the integrator, no chained scipy traceback."""
+    real = reference.solve_ivp
+    calls = {"n": 0}
+
+    def interrupted(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 4:  # after two spikes of the 1 nA neuron (two segments each: to threshold, refractory)
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(reference, "solve_ivp", interrupted)
+    with pytest.raises(KeyboardInterrupt) as info:
+        simulate(_driven_net(), 3600.0, record=Record(dt=1e-3, at_spikes=False), progress=False)
+    err = info.value
+    assert isinstance(err, RunInterrupted)
+    message = str(err)
+    assert "\n" not in message and message.startswith("the reference integrator was interrupted at t = ")
+    assert "of 3600 s" in message
+    assert err.__suppress_context__ and err.__cause__ is None  # the traceback ends in the integrator
+    partial = err.partial
+    assert partial.duration == pytest.approx(err.t) and 0 < err.t < 0.05
+    assert partial.spike_count.tolist() == [2] and partial.spike_times[0][-1] == pytest.approx(err.t)
+    assert partial.t.size and partial.t[-1] <= err.t

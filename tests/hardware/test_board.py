@@ -193,3 +193,16 @@ def test_pulses_change_the_run_and_the_default_pulse_is_weak():
     jump, pulse = peak(False), peak(True)
     assert jump == pytest.approx(401e-12, rel=1e-3)  # I0 + I_w0 alpha
     assert 1.005e-12 < pulse < 1.02e-12  # I0 + about 11 fA: 40 000 x less than the jump
+
+
+def test_run_passes_progress_to_the_integrator(capsys):
+    pytest.importorskip("tqdm")
+    board = Board(n_chips=1)
+    pop = board.get_neurons(1, core=0)
+    board.add_connection(RegularGenerator(1, 100.0), pop, "AMPA", weight=4)
+    board.run(0.03, dt=None, progress=True)
+    assert "30.0/30.0 ms simulated" in capsys.readouterr().err
+    board.run(0.03, dt=None)  # automatic: a short run prints nothing
+    assert capsys.readouterr().err == ""
+    with pytest.raises(ParameterError, match="progress"):
+        board.run(0.03, progress="yes")
