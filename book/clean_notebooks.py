@@ -2,7 +2,8 @@
 
 The notebooks in ``book/`` are the source of the course; git stores them
 without outputs, so a diff shows only what a person changed. The exception
-are code cells whose first line is ``# NBVAL_CHECK_OUTPUT``: their printed
+are code cells tagged ``nbval-check-output`` (nbval's cell tag, invisible in the
+published page, unlike its ``# NBVAL_CHECK_OUTPUT`` comment): their printed
 numbers are the reference that ``pytest --nbval-lax book/`` compares a fresh
 run against, so they are stored.
 
@@ -24,13 +25,13 @@ from pathlib import Path
 import nbformat
 
 BOOK = Path(__file__).resolve().parent
-MARK = "# NBVAL_CHECK_OUTPUT"
+TAG = "nbval-check-output"
 RUN_METADATA = ("widgets", "execution")
 
 
 def is_checked(cell: nbformat.NotebookNode) -> bool:
-    """True for a code cell whose output nbval compares (first line ``# NBVAL_CHECK_OUTPUT``)."""
-    return cell.cell_type == "code" and cell.source.lstrip().startswith(MARK)
+    """True for a code cell whose output nbval compares (tagged ``nbval-check-output``)."""
+    return cell.cell_type == "code" and TAG in cell.metadata.get("tags", [])
 
 
 def clean(nb: nbformat.NotebookNode, executed: nbformat.NotebookNode | None = None) -> nbformat.NotebookNode:

@@ -317,7 +317,7 @@ def test_clean_keeps_only_checked_outputs():
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("print(1)", execution_count=3,
                                   outputs=[nbformat.v4.new_output("stream", text="1\n")]),
-        nbformat.v4.new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(2)", execution_count=4,
+        nbformat.v4.new_code_cell("print(2)", execution_count=4, metadata={"tags": ["nbval-check-output"]},
                                   outputs=[nbformat.v4.new_output("stream", text="2\n"),
                                            nbformat.v4.new_output("display_data", data={"text/plain": "x"})]),
     ])
@@ -331,6 +331,17 @@ def test_clean_keeps_only_checked_outputs():
 def test_stored_notebooks_are_clean():
     assert CHAPTERS, "no chapter notebooks found"
     assert _clean_module().main(["--check", *map(str, CHAPTERS)]) == 0
+
+
+def test_no_test_marker_in_the_published_code():
+    """nbval's markers are cell tags: a ``# NBVAL_...`` comment would be printed in the page a reader sees."""
+    shown = [
+        (path.stem, k) for path in CHAPTERS for k, cell in enumerate(nbformat.read(path, as_version=4).cells)
+        if "NBVAL_" in cell.source
+    ]
+    assert shown == []
+    checked = sum(_clean_module().is_checked(c) for path in CHAPTERS for c in nbformat.read(path, as_version=4).cells)
+    assert checked >= 14, "the chapters' checked outputs (tagged nbval-check-output) are gone"
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)

@@ -92,6 +92,12 @@ How the work is laid out (none of it changes a result)
 * a neuron refractory all step long without input is not touched: its
   currents decay later in one go, ``max(I e^{-k h / tau}, I0)`` over the
   ``k`` steps it was left alone (``_settle``), exact as the stepwise decay;
+* the step function is compiled twice from one source (``_compile_step``): with
+  the pulse bookkeeping, and without it for networks where no neuron has pulses
+  (the default), whose loops then carry no test of it;
+* a check of a limit that needs the membrane's relaxation time (``_too_stiff``) is
+  made only where a bound of a few multiplications says it could fail
+  (``_stiff_candidate``);
 * the functions of one membrane sub-step are pasted into their caller by
   numba (``_jit_inline``); the hot loop is one function, because numba
   counts references (atomically) to every array passed to a function it
@@ -518,6 +524,16 @@ def _too_stiff(guard: np.ndarray, i: int, t: float, u: float, y: Any, p: Any, lo
             guard[1], guard[2], guard[3] = i, t, r
 
 
+@_jit_inline
+def _stiff_candidate(limit: float, tau_mem: float, I_tau_mem: float, y: Any) -> bool:
+    """Whether :func:`_too_stiff` could mark a neuron: its membrane relaxes no faster than
+    tau_mem I_tau / (I_tau + I_ahp + I_shunt) (:func:`~dynapse_edu.core.neuron.membrane_relaxation` without
+    its factor 1 + I_g / I_mem >= 1), so a neuron for which that is not below ``limit`` is never marked.
+    A test of a few multiplications, before the call that computes the relaxation itself.
+    """
+    return limit * (I_tau_mem + y[0] + y[3]) > tau_mem * I_tau_mem
+
+
 @_jit
 def _currents(state: np.ndarray, i: int) -> Any:
     """(ahp, AMPA, NMDA, GABA_A, GABA_B) of neuron ``i``: rows 1-5 of ``state``."""
@@ -757,8 +773,12 @@ def _settle(state: np.ndarray, i: int, lag: np.ndarray, taus: np.ndarray, h: flo
     lag[i] = 0
 
 
-@_jit
-def _step_neurons(
+#: Whether the step function is compiled for networks with pulses (see :func:`_compile_step`): a
+#: module-level name that the two compilations of ``_step_neurons_source`` see as True or False.
+PULSES = True
+
+
+def _step_neurons_source(
     t0: float, t1: float, h: float, u_mem: np.ndarray, state: np.ndarray, tab: Any, logs: np.ndarray,
     taus: np.ndarray, full: np.ndarray, half: np.ndarray, refr_until: np.ndarray, head: np.ndarray,
     ev_t: np.ndarray, ev_syn: np.ndarray, ev_jump: np.ndarray, ev_next: np.ndarray, spk_i: np.ndarray,
@@ -799,7 +819,10 @@ def _step_neurons(
     """
     t_now, e_now, t_end, s_try, is_whole, active, ready, after, lag, guard, fastest = work
     p_until, has_pulse = pulse[1], pulse[6]
-    any_pulse = pulse[7]  # whether any neuron has pulses: the test that keeps the other networks' loops as before
+    # whether any neuron has pulses: a constant of each compilation (``_compile_step``), so that the
+    # compiler removes the pulse bookkeeping from the loops of networks without pulses
+    any_pulse = PULSES
+    min_relax = guard[0]  # the cheap pre-test of _too_stiff (see _stiff_candidate)
     whole_step = abs((t1 - t0) - h) <= 1e-9 * h
     # the neurons to integrate: all but those refractory all step long without input, whose currents
     # decay later, in one go (written without branches: which neurons are refractory is unpredictable)
@@ -865,7 +888,8 @@ def _step_neurons(
                             _trigger(pulse, i, k + 1, t, ev_pulse[e])
                         e = ev_next[e]
                     y = (y[0], j0, j1, j2, j3)
-                    _too_stiff(guard, i, t, u_mem[i], y, soma(tab, i), logs[1, i])
+                    if _stiff_candidate(min_relax, tab.tau_mem[i], tab.I_tau_mem[i], y):
+                        _too_stiff(guard, i, t, u_mem[i], y, soma(tab, i), logs[1, i])
                     if logged:
                         _log(log_t, log_y, counts, t, math.exp(u_mem[i]), y)
                 if t >= t1:
@@ -986,7 +1010,8 @@ def _step_neurons(
                 I_mem, I_ahp = _spike_reset(y[0], tab.I_reset[i], p.I0, tab.jump_ahp[i])
                 u_mem[i] = math.log(I_mem)
                 y = (I_ahp, y[1], y[2], y[3], y[4])
-                _too_stiff(guard, i, t, u_mem[i], y, p, logs[1, i])
+                if _stiff_candidate(min_relax, p.tau_mem, p.I_tau_mem, y):
+                    _too_stiff(guard, i, t, u_mem[i], y, p, logs[1, i])
                 refr_until[i] = t + tab.t_ref[i]
                 if any_pulse and has_pulse[i] and pulse[3][i, 0] > 0.0:  # the adaptation's own pulse (dynamics.reset)
                     _trigger(pulse, i, 0, t, tab.I_w_ahp[i])
@@ -1004,6 +1029,48 @@ def _step_neurons(
         active, after = after, active
         n_active = n_after
     return spk_i, spk_t, log_t, log_y
+
+
+def _compile_step(pulses: bool) -> Any:
+    """``_step_neurons_source`` compiled with ``PULSES`` = ``pulses``: the same code, its pulse bookkeeping a constant.
+
+    As the core functions are (``_compile_physics``): the same code object with a copy of this module's
+    globals; with ``pulses=False`` the compiler drops every branch on ``any_pulse`` (networks without
+    pulses, the default, run the loops they ran before the pulse model). Nothing is written twice.
+    """
+    env = dict(globals())
+    env["PULSES"] = pulses
+    source = _step_neurons_source
+    name = "_step_neurons_pulses" if pulses else "_step_neurons"
+    clone = types.FunctionType(source.__code__, env, name, source.__defaults__, source.__closure__)
+    clone.__qualname__ = name
+    clone.__doc__ = source.__doc__
+    return _jit(clone)
+
+
+#: The step function for networks without pulses (``PULSES`` False) and with pulses.
+_step_neurons = _compile_step(False)
+_step_neurons_pulses = _compile_step(True)
+
+
+@_jit
+def _step(
+    pulses: bool, t0: float, t1: float, h: float, u_mem: np.ndarray, state: np.ndarray, tab: Any, logs: np.ndarray,
+    taus: np.ndarray, full: np.ndarray, half: np.ndarray, refr_until: np.ndarray, head: np.ndarray,
+    ev_t: np.ndarray, ev_syn: np.ndarray, ev_jump: np.ndarray, ev_next: np.ndarray, spk_i: np.ndarray,
+    spk_t: np.ndarray, event_neuron: int, log_t: np.ndarray, log_y: np.ndarray, counts: np.ndarray,
+    neurons: np.ndarray, caps: np.ndarray, work: Any, ev_pulse: np.ndarray, pulse: Any,
+) -> tuple:
+    """The step function of the network: with pulses if ``pulses``."""
+    if pulses:
+        return _step_neurons_pulses(
+            t0, t1, h, u_mem, state, tab, logs, taus, full, half, refr_until, head, ev_t, ev_syn, ev_jump, ev_next,
+            spk_i, spk_t, event_neuron, log_t, log_y, counts, neurons, caps, work, ev_pulse, pulse,
+        )
+    return _step_neurons(
+        t0, t1, h, u_mem, state, tab, logs, taus, full, half, refr_until, head, ev_t, ev_syn, ev_jump, ev_next,
+        spk_i, spk_t, event_neuron, log_t, log_y, counts, neurons, caps, work, ev_pulse, pulse,
+    )
 
 
 @_jit
@@ -1257,9 +1324,9 @@ def run_kernel(
             pulse0[2][:] = pulse[2]
             log0 = counts[1]
         # --- every neuron, on its own, from t0 to t1 -------------------------------
-        spk_i, spk_t, log_t, log_y = _step_neurons(
-            t0, t1, h, u_mem, state, tab, logs, taus, full, half, refr_until, head, ev_t, ev_syn, ev_jump, ev_next,
-            spk_i, spk_t, event_neuron, log_t, log_y, counts, all_neurons, caps, work, ev_pulse, pulse,
+        spk_i, spk_t, log_t, log_y = _step(
+            pulse[7], t0, t1, h, u_mem, state, tab, logs, taus, full, half, refr_until, head, ev_t, ev_syn, ev_jump,
+            ev_next, spk_i, spk_t, event_neuron, log_t, log_y, counts, all_neurons, caps, work, ev_pulse, pulse,
         )
         # --- spikes onto neurons, at their exact times: integrate the targets again ---
         used_i = np.empty(0, np.int64)  # the spikes whose events the targets have received
@@ -1299,9 +1366,9 @@ def run_kernel(
                 redo, now_i, now_t, rec_ptr, rec_post, rec_syn, rec_jump, head, head2, n_ev, ev_t, ev_syn,
                 ev_jump, ev_next, rec_pulse, ev_pulse,
             )
-            spk_i, spk_t, log_t, log_y = _step_neurons(
-                t0, t1, h, u_mem, state, tab, logs, taus, full, half, refr_until, head2, ev_t, ev_syn, ev_jump,
-                ev_next, spk_i, spk_t, event_neuron, log_t, log_y, counts, redo, caps, work, ev_pulse, pulse,
+            spk_i, spk_t, log_t, log_y = _step(
+                pulse[7], t0, t1, h, u_mem, state, tab, logs, taus, full, half, refr_until, head2, ev_t, ev_syn,
+                ev_jump, ev_next, spk_i, spk_t, event_neuron, log_t, log_y, counts, redo, caps, work, ev_pulse, pulse,
             )
             used_i, used_t = now_i, now_t
         for q in range(n_touched):

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -156,6 +157,10 @@ def check_network(net: Network, duration: float) -> None:
         )
 
 
+#: The parameters :func:`~dynapse_edu.core.neuron.membrane_relaxation` reads.
+RELAXATION_FIELDS: tuple[str, ...] = ("I0", "I_tau_mem", "alpha_mem", "tau_mem")
+
+
 def check_relaxation(net: Network, state: np.ndarray, neurons: np.ndarray, t: float) -> None:
     """Refuse if a membrane of ``neurons``, above its floor, relaxes faster than :data:`MIN_TAU_MEM`.
 
@@ -195,7 +200,9 @@ def check_relaxation(net: Network, state: np.ndarray, neurons: np.ndarray, t: fl
     the membrane of neuron(s) [0] relaxes in 0.00723 us (0,)
     """
     neurons = np.asarray(neurons, dtype=np.int64)
-    tab = net.table.subset(neurons)
+    table = net.table
+    # the four parameters membrane_relaxation reads, of these neurons (cheaper than table.subset at every event)
+    tab = SimpleNamespace(**{name: getattr(table, name)[neurons] for name in RELAXATION_FIELDS})
     relax = membrane_relaxation(state[MEM, neurons], state[AHP, neurons], state[SHUNT, neurons], tab)
     fast = np.flatnonzero(relax < MIN_TAU_MEM)
     if fast.size:
