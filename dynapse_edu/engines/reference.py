@@ -66,7 +66,7 @@ from scipy.integrate import solve_ivp
 
 from ..core.dynamics import AHP, MEM, N_STATE, NeuronTable, Pulses, deliver_spikes, derivatives, reset, rest_state
 from ..core.network import Network, Projection
-from ..core.neuron import floor, membrane_relaxation
+from ..core.neuron import floor
 from ..core.result import Record, Result, traces_from_states
 from .limits import (
     SHUNT,
@@ -75,6 +75,7 @@ from .limits import (
     check_network,
     check_relaxation,
     progress_bar,
+    relaxation_bound,
     solver_gave_up,
 )
 
@@ -95,12 +96,13 @@ RETRIES: tuple[tuple[str | None, float | None], ...] = ((None, 1e-12), ("LSODA",
 
 
 def _deliver(net: Network, projection: Projection, entries: np.ndarray, state: np.ndarray, table: NeuronTable,
-             t: float, pulses: Pulses) -> None:
-    """Deliver the spikes of ``projection``'s ``entries`` at ``t`` (in place), then check the limits there."""
+             t: float, pulses: Pulses, bound: np.ndarray) -> None:
+    """Deliver the spikes of ``projection``'s ``entries`` at ``t`` (in place), then check the limits there
+    (``bound``: :func:`~dynapse_edu.engines.limits.relaxation_bound` of ``table``)."""
     deliver_spikes(
         state, table, projection.synapse[entries], projection.post[entries], projection.weight[entries], t, pulses
     )
-    check_relaxation(net, state, np.unique(projection.post[entries]), t)
+    check_relaxation(net, state, np.unique(projection.post[entries]), t, bound)
 
 
 def run_reference(
@@ -155,6 +157,8 @@ def run_reference(
     check_network(net, duration)
     guard = RateGuard(net, duration)
     table = net.table
+    bound = relaxation_bound(table)  # (the limit on the relaxation is checked only above this bound)
+    stiff_bound = stiffness_bound(table)  # (which segments are stiff)
     n = net.n
     rec = record.indices(n)
     grid = record.grid(duration)
@@ -211,7 +215,7 @@ def run_reference(
                 if entries.size:
                     if record.at_spikes:
                         keep(np.array([t]), state[:, :, None])
-                    _deliver(net, net.external, entries, state, table, t, pulses)
+                    _deliver(net, net.external, entries, state, table, t, pulses, bound)
                     if record.at_spikes:
                         keep(np.array([t]), state[:, :, None])
                 k_in += 1
@@ -237,7 +241,7 @@ def run_reference(
             pulse_input = pulses.inputs(t) if any_pulsed else None  # constant until t_next
             if pulse_input is not None and not pulse_input.any():
                 pulse_input = None
-            sol = _segment(state, table, refractory, t, t_next, samples, pulse_input, net.neuron_ids)
+            sol = _segment(state, table, refractory, t, t_next, samples, pulse_input, net.neuron_ids, stiff_bound)
             n_samples = min(len(sol.t), len(samples))
             if n_samples:
                 keep(sol.t[:n_samples], floor(sol.y[:, :n_samples].reshape(N_STATE, n, -1), table.I0[:, None]))
@@ -258,10 +262,10 @@ def run_reference(
                 for i in spiking:
                     spike_times[i].append(t)
                 guard.add(spiking, t)
-                check_relaxation(net, state, spiking, t)
+                check_relaxation(net, state, spiking, t, bound)
                 entries = net.recurrent.entries(spiking)
                 if entries.size:
-                    _deliver(net, net.recurrent, entries, state, table, t, pulses)
+                    _deliver(net, net.recurrent, entries, state, table, t, pulses, bound)
                 if record.at_spikes:
                     keep(np.array([t]), state[:, :, None])
             else:
@@ -270,7 +274,7 @@ def run_reference(
                 if any_pulsed:  # a pulse's current is largest at its end: the limit is checked there
                     ended = np.flatnonzero((pulses.until == t).any(axis=0))
                     if ended.size:
-                        check_relaxation(net, state, ended, t)
+                        check_relaxation(net, state, ended, t, bound)
 
     except KeyboardInterrupt:
         raise RunInterrupted("reference", t, duration, result(t)) from None
@@ -280,14 +284,39 @@ def run_reference(
     return result(duration)
 
 
+def stiffness_bound(table: NeuronTable) -> np.ndarray:
+    """The adaptation plus shunting current above which a neuron makes a segment stiff, A (per neuron).
+
+    A segment is integrated by :data:`STIFF_METHOD` when a membrane that can spike could relax faster than
+    :data:`STIFF_TAU`: at its fastest, up at threshold, :func:`~dynapse_edu.core.neuron.membrane_relaxation`
+    (I_th, I_ahp, I_shunt) = tau_mem (I_tau / (I_tau + I_ahp + I_shunt)) (1 + I_g / I_th) < STIFF_TAU, that is
+    I_ahp + I_shunt above tau_mem I_tau (1 + I_g / I_th) / STIFF_TAU - I_tau: the same test, solved for the
+    currents once per run instead of at every segment.
+
+    Examples
+    --------
+    >>> from dynapse_edu.core.neuron import membrane_relaxation
+    >>> from dynapse_edu.core.params import Params
+    >>> p = Params()
+    >>> table = NeuronTable.from_params(p)
+    >>> state = rest_state(table)
+    >>> state[AHP] = stiffness_bound(table) * 1.001  # just above: the relaxation at threshold is below STIFF_TAU
+    >>> bool(membrane_relaxation(table.I_th, state[AHP], state[SHUNT], table)[0] < STIFF_TAU)
+    True
+    """
+    at_threshold = 1.0 + table.alpha_mem * table.I_tau_mem / table.I_th
+    return table.tau_mem * table.I_tau_mem * at_threshold / STIFF_TAU - table.I_tau_mem
+
+
 def _segment(
     state: np.ndarray, table, refractory: np.ndarray, t0: float, t1: float, samples: np.ndarray,
-    pulse_input: np.ndarray | None = None, ids: np.ndarray | None = None,
+    pulse_input: np.ndarray | None = None, ids: np.ndarray | None = None, stiff_bound: np.ndarray | None = None,
 ):
     """Integrate one smooth stretch from t0 to t1, stopping at the first threshold crossing.
 
     ``pulse_input`` (5, N): the constant input currents of the adaptation and synapse rows, A, where
-    a pulse is on (None: none). Returns solve_ivp's result evaluated at ``samples`` (times in (t0, t1]) and
+    a pulse is on (None: none); ``stiff_bound``: :func:`stiffness_bound` of ``table`` (computed if None).
+    Returns solve_ivp's result evaluated at ``samples`` (times in (t0, t1]) and
     at t1, so that ``sol.y[:, -1]`` is the state at t1 when no spike occurred.
     """
     n = table.n
@@ -311,8 +340,9 @@ def _segment(
 
     t_eval = samples if samples.size and samples[-1] == t1 else np.append(samples, t1)
     # stiff if a membrane could relax faster than STIFF_TAU in this segment: at its fastest, up at threshold
-    relax = membrane_relaxation(table.I_th, state[AHP], state[SHUNT], table)
-    stiff = bool(np.any(relax[active] < STIFF_TAU))
+    if stiff_bound is None:
+        stiff_bound = stiffness_bound(table)
+    stiff = bool(np.any((state[AHP] + state[SHUNT] > stiff_bound) & active))
     method = STIFF_METHOD if stiff else "RK45"
     y0 = state.ravel()
     sol = solve_ivp(rhs, (t0, t1), y0, method=method, t_eval=t_eval, events=threshold, rtol=RTOL, atol=atol)
@@ -328,4 +358,4 @@ def _segment(
     return sol
 
 
-__all__ = ["run_reference", "RTOL", "ATOL_PER_I0", "STIFF_TAU", "STIFF_METHOD", "RETRIES"]
+__all__ = ["run_reference", "stiffness_bound", "RTOL", "ATOL_PER_I0", "STIFF_TAU", "STIFF_METHOD", "RETRIES"]
