@@ -21,8 +21,9 @@ issue 16's figure), runs over 10 s, crashes (any other exception) and NaN/inf in
 ``--settings 400`` is issue 16's sweep (about 35 min on the 2-core machine of ``benchmarks/README.md``;
 ``--verbose`` prints each setting as it finishes, so a long sweep shows its progress). A run
 longer than ``--time-limit`` s is stopped (SIGALRM, reference only) and counted as a crash. Not a timed
-test: it prints figures for ``benchmarks/README.md``. A fixed subset of 18 settings of seed 0 (those that run in
-a fraction of a second) and the two reproductions of issue 17 run in ``tests/engines/test_bias_space.py``.
+test: it prints figures for ``benchmarks/README.md``. A fixed subset of 40 settings of seed 0 (those that run in
+a fraction of a second), the two reproductions of issue 17 and the settings whose upswing Radau once delayed
+run in ``tests/engines/test_bias_space.py``.
 """
 
 from __future__ import annotations

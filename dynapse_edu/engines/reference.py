@@ -27,11 +27,25 @@ after a decay to the floor starts from I0, as the closed form
 ``max((I0 + J) e^{-t/tau}, I0)``. The solver is RK45 (at the default biases
 the equations are not stiff at these tolerances: the fastest time constant, the
 spike upswing, is resolved by step-size control); a segment in which a membrane
-could relax faster than :data:`STIFF_TAU` (20 us, strong leak, adaptation or
-shunting) is integrated with the implicit :data:`STIFF_METHOD` (Radau). Where the
-solver gives up on a segment ("Required step size is less than spacing between
-numbers": Radau's first-step guess right after a reset under a 10 mA adaptation
-current, setting 170 of ``benchmarks/bias_space.py``), the segment is integrated again
+settles at an equilibrium between its floor and its threshold where it relaxes
+faster than :data:`STIFF_TAU` (20 us: strong leak, adaptation or shunting;
+:func:`is_stiff`) is integrated with the implicit :data:`STIFF_METHOD` (Radau).
+Only there: an L-stable method damps *growing* solutions as well as decaying ones
+once its step is many times their growth time, and a membrane that lifts off its
+floor grows exponentially (its upswing, ``ln I_mem`` at up to 1/(14 us)) after
+milliseconds held there, over which Radau lengthens its steps to hundreds of us.
+Chosen wherever a membrane *could* relax that fast (up at its threshold, as until
+2 Dec 2026), Radau delayed such upswings by milliseconds, or until the next input
+spike started a new segment (setting 364 of ``benchmarks/bias_space.py``: one neuron
+from its floor, I_ahp 26.5 nA decaying below I_const 25 nA, fires at 0.227 ms with
+RK45 and with the fast engine, at 5.97 ms with Radau, not within 6 ms with BDF; five
+settings of the 400 lost 5-20 % of their spikes so), and it was slower there
+(finite-difference Jacobians and LU factorisations: 11-21 ms per segment against
+RK45's 2-5 ms). Where the solver gives up on a segment ("Required step size is
+less than spacing between numbers": Radau's first-step guess right after a reset
+under a 10 mA adaptation current, setting 170 of ``benchmarks/bias_space.py``, while
+Radau was chosen there; none of the 400 settings needs a retry since), the segment
+is integrated again
 with the :data:`RETRIES` (a 1 ps first step, then LSODA, then BDF); if all fail, the run
 stops with an :class:`~dynapse_edu.engines.limits.IntegrationLimitError` naming the neuron
 and the parameters (:func:`~dynapse_edu.engines.limits.solver_gave_up`), never a bare
@@ -64,10 +78,11 @@ from __future__ import annotations
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from ..core.dynamics import AHP, MEM, N_STATE, NeuronTable, Pulses, deliver_spikes, derivatives, reset, rest_state
+from ..core.dynamics import AHP, MEM, N_STATE, SYN, NeuronTable, Pulses, deliver_spikes, derivatives, reset, rest_state
 from ..core.network import Network, Projection
-from ..core.neuron import floor
+from ..core.neuron import floor, membrane_relaxation, soma_input
 from ..core.result import Record, Result, traces_from_states
+from ..core.synapse import dpi_decay_exact
 from .limits import (
     SHUNT,
     RateGuard,
@@ -80,9 +95,13 @@ from .limits import (
 )
 
 RTOL = 1e-6
-#: A segment in which a membrane could relax faster than this, s (:func:`~dynapse_edu.core.neuron.membrane_relaxation`
-#: at the threshold, its fastest), is stiff for RK45: it is integrated with :data:`STIFF_METHOD` instead.
+#: A segment in which a membrane settles at an equilibrium below its threshold where it relaxes faster than this, s,
+#: is stiff for RK45: it is integrated with :data:`STIFF_METHOD` instead (:func:`is_stiff`).
 STIFF_TAU = 20e-6
+#: ... and still does so this long later, s, if no input comes (the currents decayed exactly): a stiffness that the
+#: decay of a fast input ends within microseconds is left to RK45 (setting 173 of benchmarks/bias_space.py: a 34 uA
+#: AMPA input of tau 1.5 us; 2 s with RK45, 11-13 s with Radau).
+STIFF_HOLD = 200e-6
 #: The solver of stiff segments (implicit Runge-Kutta of order 5: L-stable, and it steps over the floor's kink
 #: where LSODA stalled, benchmarks/bias_space.py).
 STIFF_METHOD = "Radau"
@@ -285,13 +304,13 @@ def run_reference(
 
 
 def stiffness_bound(table: NeuronTable) -> np.ndarray:
-    """The adaptation plus shunting current above which a neuron makes a segment stiff, A (per neuron).
+    """The adaptation plus shunting current below which a neuron cannot make a segment stiff, A (per neuron).
 
-    A segment is integrated by :data:`STIFF_METHOD` when a membrane that can spike could relax faster than
-    :data:`STIFF_TAU`: at its fastest, up at threshold, :func:`~dynapse_edu.core.neuron.membrane_relaxation`
-    (I_th, I_ahp, I_shunt) = tau_mem (I_tau / (I_tau + I_ahp + I_shunt)) (1 + I_g / I_th) < STIFF_TAU, that is
-    I_ahp + I_shunt above tau_mem I_tau (1 + I_g / I_th) / STIFF_TAU - I_tau: the same test, solved for the
-    currents once per run instead of at every segment.
+    A membrane relaxes fastest up at its threshold, :func:`~dynapse_edu.core.neuron.membrane_relaxation`
+    (I_th, I_ahp, I_shunt) = tau_mem (I_tau / (I_tau + I_ahp + I_shunt)) (1 + I_g / I_th); where that is not
+    below :data:`STIFF_TAU`, that is where I_ahp + I_shunt is not above tau_mem I_tau (1 + I_g / I_th) / STIFF_TAU
+    - I_tau, it relaxes more slowly at any equilibrium below its threshold: :func:`is_stiff` is False. The cheap
+    pre-test of :func:`is_stiff`, solved for the currents once per run.
 
     Examples
     --------
@@ -339,10 +358,12 @@ def _segment(
     threshold.direction = 1.0
 
     t_eval = samples if samples.size and samples[-1] == t1 else np.append(samples, t1)
-    # stiff if a membrane could relax faster than STIFF_TAU in this segment: at its fastest, up at threshold
+    # stiff if a membrane settles stiffly below its threshold (is_stiff); first the cheap necessary test: a membrane
+    # could relax faster than STIFF_TAU at all, up at its threshold (stiffness_bound)
     if stiff_bound is None:
         stiff_bound = stiffness_bound(table)
-    stiff = bool(np.any((state[AHP] + state[SHUNT] > stiff_bound) & active))
+    could = bool(np.any((state[AHP] + state[SHUNT] > stiff_bound) & active))
+    stiff = could and is_stiff(state, table, active)
     method = STIFF_METHOD if stiff else "RK45"
     y0 = state.ravel()
     sol = solve_ivp(rhs, (t0, t1), y0, method=method, t_eval=t_eval, events=threshold, rtol=RTOL, atol=atol)
@@ -358,4 +379,59 @@ def _segment(
     return sol
 
 
-__all__ = ["run_reference", "stiffness_bound", "RTOL", "ATOL_PER_I0", "STIFF_TAU", "STIFF_METHOD", "RETRIES"]
+def is_stiff(state: np.ndarray, table: NeuronTable, active: np.ndarray) -> bool:
+    """Whether a segment from ``state`` needs the implicit :data:`STIFF_METHOD`: a membrane of the ``active``
+    neurons settles at an equilibrium above its floor and below its threshold where it relaxes faster than
+    :data:`STIFF_TAU`, now and still :data:`STIFF_HOLD` later without new input.
+
+    The equilibrium is that of :func:`~dynapse_edu.core.neuron.membrane_derivative` under the present input and
+    leak currents, I_mem = alpha I_tau (I_in - I_sum) / I_sum (as :func:`~dynapse_edu.core.neuron.steady_state`,
+    with the present adaptation and shunt in I_sum, the feedback left out); its relaxation time is
+    :func:`~dynapse_edu.core.neuron.membrane_relaxation` there. A membrane held at its floor, or driven above its
+    threshold, is left to RK45: Radau would damp its growth (module docstring).
+
+    Parameters
+    ----------
+    state : ndarray, shape (6, N)
+        The state at the segment's start, A.
+    table : NeuronTable
+        The neurons' parameters.
+    active : bool ndarray, shape (N,)
+        The neurons not in their refractory period.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from dynapse_edu.core.params import Params
+    >>> table = NeuronTable.from_params(Params())
+    >>> state = rest_state(table)
+    >>> is_stiff(state, table, np.array([True]))  # at rest: held at the floor
+    False
+    >>> state[AHP], state[2] = 1e-6, 2e-6  # 2 uA of AMPA against 1 uA of adaptation: it settles at 20 pA, 0.14 us
+    >>> is_stiff(state, table, np.array([True]))
+    True
+    """
+    later = state.copy()  # the adaptation and synapse currents STIFF_HOLD later, without new input (exact decay)
+    later[AHP:] = dpi_decay_exact(state[AHP:], np.exp(-STIFF_HOLD / table.tau_decay), table.I0)
+    return bool(np.any(_settles_stiffly(state, table, active) & _settles_stiffly(later, table, active)))
+
+
+def _settles_stiffly(state: np.ndarray, table: NeuronTable, active: np.ndarray) -> np.ndarray:
+    """Per neuron: whether its membrane, under the currents of ``state``, settles between its floor and its
+    threshold where it relaxes faster than :data:`STIFF_TAU` (see :func:`is_stiff`)."""
+    current = floor(state, table.I0)
+    I_in, _ = soma_input(current[MEM], current[SYN], table)
+    I_sum = table.I_tau_mem + current[AHP] + current[SHUNT]
+    settles = table.alpha_mem * table.I_tau_mem * (I_in - I_sum) / I_sum
+    below = active & (settles > table.I0) & (settles < table.I_th)
+    relax = membrane_relaxation(np.where(below, settles, table.I0), current[AHP], current[SHUNT], table)
+    return relax < STIFF_TAU
+
+
+__all__ = [
+    "run_reference", "stiffness_bound", "is_stiff", "RTOL", "ATOL_PER_I0", "STIFF_TAU", "STIFF_HOLD", "STIFF_METHOD",
+    "RETRIES",
+]

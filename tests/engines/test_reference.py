@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from dynapse_edu import Chip, Record, RegularGenerator, SpikeGenerator, experiments
-from dynapse_edu.core.dynamics import NeuronTable
+from dynapse_edu.core.dynamics import AHP, NeuronTable, rest_state
 from dynapse_edu.core.network import Network, Projection
 from dynapse_edu.core.params import Params
 from dynapse_edu.engines import reference
@@ -217,3 +217,18 @@ def test_interrupt_gives_one_line_and_the_partial_result(monkeypatch):
     assert partial.duration == pytest.approx(err.t) and 0 < err.t < 0.05
     assert partial.spike_count.tolist() == [2] and partial.spike_times[0][-1] == pytest.approx(err.t)
     assert partial.t.size and partial.t[-1] <= err.t
+
+
+def test_radau_only_where_a_membrane_settles_stiffly_below_threshold():
+    """reference.is_stiff: Radau damps a membrane's growth from its floor, so it is chosen only where a membrane
+    settles between its floor and its threshold and relaxes there faster than STIFF_TAU."""
+    table = NeuronTable.from_params(Params())
+    state = rest_state(table)
+    active = np.array([True])
+    state[AHP], state[2] = 1e-6, 2e-6  # 2 uA of AMPA against 1 uA of adaptation: settles at 20 pA, 0.14 us
+    assert reference.is_stiff(state, table, active)
+    assert not reference.is_stiff(state, table, ~active)  # refractory: held
+    state[2] = 0.5e-6  # less input than leak: held at the floor, where it will lift off (RK45)
+    assert not reference.is_stiff(state, table, active)
+    state[2] = 1e-3  # an equilibrium far above threshold: the upswing (RK45)
+    assert not reference.is_stiff(state, table, active)
