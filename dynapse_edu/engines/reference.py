@@ -98,9 +98,9 @@ RTOL = 1e-6
 #: A segment in which a membrane settles at an equilibrium below its threshold where it relaxes faster than this, s,
 #: is stiff for RK45: it is integrated with :data:`STIFF_METHOD` instead (:func:`is_stiff`).
 STIFF_TAU = 20e-6
-#: ... and still does so this long later, s, if no input comes (the currents decayed exactly): a stiffness that the
-#: decay of a fast input ends within microseconds is left to RK45 (setting 173 of benchmarks/bias_space.py: a 34 uA
-#: AMPA input of tau 1.5 us; 2 s with RK45, 11-13 s with Radau).
+#: How long a stiff equilibrium must last without new input (the currents decayed exactly) for Radau, in s.
+#: A stiffness that the decay of a fast input ends within microseconds is left to RK45 (setting 173 of
+#: benchmarks/bias_space.py, a 34 uA AMPA input of tau 1.5 us, takes 2 s with RK45 and 11-13 s with Radau).
 STIFF_HOLD = 200e-6
 #: The solver of stiff segments (implicit Runge-Kutta of order 5: L-stable, and it steps over the floor's kink
 #: where LSODA stalled, benchmarks/bias_space.py).
