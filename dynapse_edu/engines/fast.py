@@ -103,7 +103,15 @@ from ..core.params import Params
 from ..core.result import Record, Result, traces_from_states
 from ..errors import ParameterError
 from . import kernels
-from .limits import MIN_TAU_MEM, IntegrationLimitError, check_network, max_spikes, too_fast, too_stiff
+from .limits import (
+    MIN_TAU_MEM,
+    IntegrationLimitError,
+    check_network,
+    max_spikes,
+    relaxation_bound,
+    too_fast,
+    too_stiff,
+)
 
 #: Default time step of the fast engine, s.
 DEFAULT_STEP = 100e-6
@@ -381,6 +389,7 @@ def _run_kernel(
         ext.ptr.astype(np.int64), ext.post, ext.synapse, np.ascontiguousarray(ext_jump),
         recur.ptr.astype(np.int64), recur.post, recur.synapse, np.ascontiguousarray(rec_jump),
         sample_every, np.asarray(rec, dtype=np.int64), samples, event_neuron, spike_limit, MIN_TAU_MEM,
+        np.ascontiguousarray(relaxation_bound(table), dtype=float),
         np.ascontiguousarray(ext_pulse, dtype=float), np.ascontiguousarray(rec_pulse, dtype=float),
     )
 

@@ -96,8 +96,8 @@ How the work is laid out (none of it changes a result)
   the pulse bookkeeping, and without it for networks where no neuron has pulses
   (the default), whose loops then carry no test of it;
 * a check of a limit that needs the membrane's relaxation time (``_too_stiff``) is
-  made only where a bound of a few multiplications says it could fail
-  (``_stiff_candidate``);
+  made only where the adaptation plus shunting current is above the bound under which
+  it cannot fail (:func:`~dynapse_edu.engines.limits.relaxation_bound`, per neuron);
 * the functions of one membrane sub-step are pasted into their caller by
   numba (``_jit_inline``); the hot loop is one function, because numba
   counts references (atomically) to every array passed to a function it
@@ -524,16 +524,6 @@ def _too_stiff(guard: np.ndarray, i: int, t: float, u: float, y: Any, p: Any, lo
             guard[1], guard[2], guard[3] = i, t, r
 
 
-@_jit_inline
-def _stiff_candidate(limit: float, tau_mem: float, I_tau_mem: float, y: Any) -> bool:
-    """Whether :func:`_too_stiff` could mark a neuron: its membrane relaxes no faster than
-    tau_mem I_tau / (I_tau + I_ahp + I_shunt) (:func:`~dynapse_edu.core.neuron.membrane_relaxation` without
-    its factor 1 + I_g / I_mem >= 1), so a neuron for which that is not below ``limit`` is never marked.
-    A test of a few multiplications, before the call that computes the relaxation itself.
-    """
-    return limit * (I_tau_mem + y[0] + y[3]) > tau_mem * I_tau_mem
-
-
 @_jit
 def _currents(state: np.ndarray, i: int) -> Any:
     """(ahp, AMPA, NMDA, GABA_A, GABA_B) of neuron ``i``: rows 1-5 of ``state``."""
@@ -817,12 +807,11 @@ def _step_neurons_source(
     references to every array passed to a function it does not inline,
     an atomic operation each, which would cost more than the arithmetic.)
     """
-    t_now, e_now, t_end, s_try, is_whole, active, ready, after, lag, guard, fastest = work
+    t_now, e_now, t_end, s_try, is_whole, active, ready, after, lag, guard, fastest, relax_bound = work
     p_until, has_pulse = pulse[1], pulse[6]
     # whether any neuron has pulses: a constant of each compilation (``_compile_step``), so that the
     # compiler removes the pulse bookkeeping from the loops of networks without pulses
     any_pulse = PULSES
-    min_relax = guard[0]  # the cheap pre-test of _too_stiff (see _stiff_candidate)
     whole_step = abs((t1 - t0) - h) <= 1e-9 * h
     # the neurons to integrate: all but those refractory all step long without input, whose currents
     # decay later, in one go (written without branches: which neurons are refractory is unpredictable)
@@ -888,7 +877,7 @@ def _step_neurons_source(
                             _trigger(pulse, i, k + 1, t, ev_pulse[e])
                         e = ev_next[e]
                     y = (y[0], j0, j1, j2, j3)
-                    if _stiff_candidate(min_relax, tab.tau_mem[i], tab.I_tau_mem[i], y):
+                    if y[0] + y[3] > relax_bound[i]:  # (else it cannot be too stiff: limits.relaxation_bound)
                         _too_stiff(guard, i, t, u_mem[i], y, soma(tab, i), logs[1, i])
                     if logged:
                         _log(log_t, log_y, counts, t, math.exp(u_mem[i]), y)
@@ -1010,7 +999,7 @@ def _step_neurons_source(
                 I_mem, I_ahp = _spike_reset(y[0], tab.I_reset[i], p.I0, tab.jump_ahp[i])
                 u_mem[i] = math.log(I_mem)
                 y = (I_ahp, y[1], y[2], y[3], y[4])
-                if _stiff_candidate(min_relax, p.tau_mem, p.I_tau_mem, y):
+                if y[0] + y[3] > relax_bound[i]:
                     _too_stiff(guard, i, t, u_mem[i], y, p, logs[1, i])
                 refr_until[i] = t + tab.t_ref[i]
                 if any_pulse and has_pulse[i] and pulse[3][i, 0] > 0.0:  # the adaptation's own pulse (dynamics.reset)
@@ -1173,6 +1162,7 @@ def run_kernel(
     event_neuron: int,
     max_spikes: int,
     min_relaxation: float,
+    relaxation_bounds: np.ndarray,
     ext_pulse: np.ndarray,
     rec_pulse: np.ndarray,
 ) -> tuple:
@@ -1190,7 +1180,8 @@ def run_kernel(
 
     The limits of :mod:`dynapse_edu.engines.limits` stop the run at the end of a step (the caller
     refuses the setting): a neuron that fires more than ``max_spikes`` spikes, or whose membrane,
-    right after an input or output spike, relaxes faster than ``min_relaxation`` s.
+    right after an input or output spike, relaxes faster than ``min_relaxation`` s (checked only above
+    ``relaxation_bounds``, :func:`~dynapse_edu.engines.limits.relaxation_bound` of each neuron, A).
 
     Returns spike neuron indices, spike times (each neuron's in time order), event-sample
     times, event-sample states (k, 6), ``stop`` = (neuron, its spike count, time of its
@@ -1271,7 +1262,7 @@ def run_kernel(
     work = (  # per-neuron scratch of _step_neurons
         np.empty(n), np.empty(n, np.int64), np.empty(n), np.empty(n), np.zeros(n, np.bool_),
         np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64), lag,
-        np.array([min_relaxation, -1.0, 0.0, 0.0]), fastest,
+        np.array([min_relaxation, -1.0, 0.0, 0.0]), fastest, relaxation_bounds,
     )
 
     n_rec = record.shape[0]

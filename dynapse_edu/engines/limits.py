@@ -161,25 +161,43 @@ def check_network(net: Network, duration: float) -> None:
 RELAXATION_FIELDS: tuple[str, ...] = ("I0", "I_tau_mem", "alpha_mem", "tau_mem")
 
 
-def relaxation_bound(table: NeuronTable) -> np.ndarray:
-    """The adaptation plus shunting current above which a membrane could relax faster than :data:`MIN_TAU_MEM`, A.
+def relaxation_bound(table: NeuronTable, limit: float = MIN_TAU_MEM, I_mem: np.ndarray | None = None) -> np.ndarray:
+    """The adaptation plus shunting current above which a membrane could relax faster than ``limit``, A.
 
-    :func:`~dynapse_edu.core.neuron.membrane_relaxation` is at least tau_mem I_tau / (I_tau + I_ahp + I_shunt)
-    (its factor 1 + I_g / I_mem is at least 1), so a neuron whose I_ahp + I_shunt is not above
-    tau_mem I_tau / MIN_TAU_MEM - I_tau cannot be refused: a test of one addition and one comparison,
-    computed once per run (:func:`check_relaxation`'s ``bound``; the fast engine tests the same bound).
+    :func:`~dynapse_edu.core.neuron.membrane_relaxation` is tau_mem (I_tau / (I_tau + I_ahp + I_shunt))
+    (1 + I_g / I_mem): below ``limit`` exactly where I_ahp + I_shunt is above
+    tau_mem I_tau (1 + I_g / I_mem) / limit - I_tau. Without ``I_mem`` the factor is taken as 1, its
+    lower bound: a neuron whose I_ahp + I_shunt is not above that cannot relax faster than ``limit`` at
+    any membrane current. Computed once per run, it turns a limit on the relaxation into one addition and
+    one comparison per check: :func:`check_relaxation`'s ``bound`` and the fast engine's pre-test (both
+    with :data:`MIN_TAU_MEM`); the reference integrator's choice of stiff segments (at the threshold,
+    with its ``STIFF_TAU``).
 
     Parameters
     ----------
     table : NeuronTable
         The neurons' parameters.
+    limit : float
+        The relaxation time, s.
+    I_mem : ndarray, shape (N,), optional
+        The membrane current at which the relaxation is taken, A (None: its fastest, the factor 1).
 
     Returns
     -------
     ndarray, shape (N,)
         The bound per neuron, A.
+
+    Examples
+    --------
+    >>> from dynapse_edu.core.params import Params
+    >>> table = NeuronTable.from_params(Params())
+    >>> state = np.repeat(table.I0[None, :], 6, axis=0)
+    >>> state[AHP] = relaxation_bound(table, 20e-6, table.I_th) * 1.001  # just above the bound at threshold
+    >>> bool(membrane_relaxation(table.I_th, state[AHP], state[SHUNT], table)[0] < 20e-6)
+    True
     """
-    return table.tau_mem * table.I_tau_mem / MIN_TAU_MEM - table.I_tau_mem
+    factor = 1.0 if I_mem is None else 1.0 + table.alpha_mem * table.I_tau_mem / I_mem
+    return table.tau_mem * table.I_tau_mem * factor / limit - table.I_tau_mem
 
 
 def check_relaxation(

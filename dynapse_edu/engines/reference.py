@@ -310,7 +310,7 @@ def stiffness_bound(table: NeuronTable) -> np.ndarray:
     (I_th, I_ahp, I_shunt) = tau_mem (I_tau / (I_tau + I_ahp + I_shunt)) (1 + I_g / I_th); where that is not
     below :data:`STIFF_TAU`, that is where I_ahp + I_shunt is not above tau_mem I_tau (1 + I_g / I_th) / STIFF_TAU
     - I_tau, it relaxes more slowly at any equilibrium below its threshold: :func:`is_stiff` is False. The cheap
-    pre-test of :func:`is_stiff`, solved for the currents once per run.
+    pre-test of :func:`is_stiff`: :func:`~dynapse_edu.engines.limits.relaxation_bound` at the threshold.
 
     Examples
     --------
@@ -323,8 +323,7 @@ def stiffness_bound(table: NeuronTable) -> np.ndarray:
     >>> bool(membrane_relaxation(table.I_th, state[AHP], state[SHUNT], table)[0] < STIFF_TAU)
     True
     """
-    at_threshold = 1.0 + table.alpha_mem * table.I_tau_mem / table.I_th
-    return table.tau_mem * table.I_tau_mem * at_threshold / STIFF_TAU - table.I_tau_mem
+    return relaxation_bound(table, STIFF_TAU, table.I_th)
 
 
 def _segment(
