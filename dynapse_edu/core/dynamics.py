@@ -77,7 +77,9 @@ class NeuronTable:
     * ``jump_ahp`` (N,): current added to the adaptation DPI per output spike, in A
       (:func:`~dynapse_edu.core.synapse.spike_jump` of ``I_w_ahp`` and ``alpha_ahp``),
     * ``tau_decay`` (5, N): ``tau_ahp`` and ``tau_syn`` stacked, the decay constants of state rows 1..5;
-      ``I_g_decay`` and ``I_tau_decay`` (5, N): their gain (``alpha * I_tau``) and leak currents, A,
+      ``I_g_decay`` and ``I_tau_decay`` (5, N): their gain (``alpha * I_tau``) and leak currents, A;
+      ``gamma_decay`` (5, N): their output exponents under a pulse (1 for the adaptation, ``gamma_syn``
+      for the synapses),
     * ``t_pulse``, ``t_pulse_ahp`` (N,): the pulse widths in s, NaN for None (instant jumps);
       ``pulsed``, ``pulsed_ahp`` (N,) bool: whether the neuron's synapses, its adaptation, take pulses.
       ``jump_ahp`` is 0 where ``pulsed_ahp`` (the pulse feeds the adaptation instead).
@@ -132,6 +134,7 @@ class NeuronTable:
         values["I_tau_decay"] = np.stack([values["I_tau_ahp"]] + [values[f"I_tau_{k}"] for k in keys])
         alphas = np.stack([values["alpha_ahp"]] + [values[f"alpha_{k}"] for k in keys])
         values["I_g_decay"] = alphas * values["I_tau_decay"]
+        values["gamma_decay"] = np.stack([np.ones(n)] + [values["gamma_syn"]] * 4)  # the adaptation DPI: ideal
         return cls(values=values, n=n)
 
     def subset(self, idx: np.ndarray) -> NeuronTable:
@@ -203,7 +206,8 @@ def derivatives(
         on = pulse_input > 0
         if on.any():
             d[AHP:][on] = dpi_derivative(
-                I[AHP:][on], pulse_input[on], table.I_g_decay[on], table.I_tau_decay[on], table.tau_decay[on]
+                I[AHP:][on], pulse_input[on], table.I_g_decay[on], table.I_tau_decay[on], table.tau_decay[on],
+                table.gamma_decay[on],
             )
     d[MEM] = membrane_rate(I[MEM], I[AHP], I[SYN], table)
     if refractory is not None:

@@ -45,8 +45,13 @@ _GAIN = (1e-9, 1e9)  # alpha = I_g / I_tau = I_THR / I_TAU: any pair of chip bia
 _KAPPA = (0.3, 1.0)
 #: Allowed pulse widths, s (``t_pulse``, ``t_pulse_ahp``; None, the default, means an instant jump): 1 ns .. 100 ms.
 PULSE_RANGE = (1e-9, 0.1)
+#: Allowed output exponents of the synapse DPIs (``gamma_syn``, dimensionless; 1 is the ideal DPI;
+#: :mod:`dynapse_edu.core.synapse`, "The pair's body effect"): kappa_p / kappa_n' of any pair of slope factors.
+GAMMA_RANGE = (0.3, 1.5)
 #: The fields that may be None (a pulse width: None = the instant jump).
 OPTIONAL_FIELDS: frozenset[str] = frozenset({"t_pulse", "t_pulse_ahp"})
+#: The fields the original simulator does not have: their defaults (instant jumps, the ideal DPI) reproduce it.
+BEYOND_SEED: frozenset[str] = OPTIONAL_FIELDS | {"gamma_syn"}
 
 
 def _p(default: float | None, unit: str, doc: str, allowed: tuple[float, float], seed: str | None = None) -> Any:
@@ -70,7 +75,9 @@ class Params:
     ``t_pulse_ahp`` (s) does the same for the adaptation DPI (input ``I_w_ahp``
     per output spike). Both default to None, the original simulator's instant
     jumps (:mod:`dynapse_edu.core.dynamics`, "The pulse extender"); a width must lie in
-    :data:`PULSE_RANGE`.
+    :data:`PULSE_RANGE`. ``gamma_syn`` (default 1, the ideal DPI) is the synapses' output exponent
+    under those pulses, the pair's body effect (:mod:`dynapse_edu.core.synapse`); the transistor
+    comparisons set it to the value measured on the circuit.
 
     >>> Params(t_pulse=10e-6).t_pulse
     1e-05
@@ -132,6 +139,12 @@ class Params:
     I_tau_gaba_b: float = _p(5e-12, "A", "GABA_B leak current (sets tau)", _CURRENT, "Igaba_b_tau")
     alpha_gaba_b: float = _p(4.0, "1", "GABA_B DPI gain", _GAIN, "alpha_gaba_b")
     I_w0_gaba_b: float = _p(100e-12, "A", "GABA_B base weight current", _CURRENT, "Igaba_b_w0")
+
+    # --- synapses: the input pair's body effect (1: the ideal DPI) ----------
+    gamma_syn: float = _p(
+        1.0, "1", "output exponent of the synapse DPIs under input pulses (the pair's body effect; 1: ideal DPI)",
+        GAMMA_RANGE,
+    )
 
     # --- input pulses (None: the original's instant jumps) -----------------
     t_pulse: float | None = _p(
@@ -367,5 +380,5 @@ def resolve(params: ParamsLike) -> Params:
 
 __all__ = [
     "Params", "ParamsLike", "FIELD_NAMES", "SEED_NAMES", "from_seed", "resolve", "SYNAPSE_TYPES", "PULSE_RANGE",
-    "OPTIONAL_FIELDS",
+    "GAMMA_RANGE", "OPTIONAL_FIELDS", "BEYOND_SEED",
 ]

@@ -59,6 +59,26 @@ The behavioural model uses pulses when the parameter ``t_pulse`` is set
 arrive while a pulse is on. The adaptation DPI takes its own pulse of width
 ``t_pulse_ahp`` and input ``I_w_ahp`` per output spike.
 
+The pair's body effect: the output exponent
+--------------------------------------------
+The equation above assumes that the input pair (nFETs) and the output transistor (a pFET) have
+the same slope factor. On silicon they do not: the pair's common source sits above the bulk, so
+its slope factor is :math:`\kappa_n'` (body effect), and the pair hands the capacitor the share
+:math:`1/(1 + (I_{syn}/I_g)^\beta)`, :math:`\beta = \kappa_n'/\kappa_p`, instead of
+:math:`I_g/(I_g + I_{syn})`. With the *output exponent* :math:`\gamma = 1/\beta`
+(``gamma``; Params ``gamma_syn``; 1 is the ideal DPI):
+
+.. math:: \tau\,\dot I_{syn} = I_{syn}\left(\frac{I_{in}/I_\tau}{1 + (I_{syn}/I_g)^{1/\gamma}} - 1\right)
+
+(:func:`dpi_derivative`). The variable :math:`J = I_g (I_{syn}/I_g)^{1/\gamma}` obeys the ideal
+equation exactly, with the time constant :math:`\gamma\tau`; so the exact solutions are the ideal
+ones mapped through :math:`I_{syn} = I_g (J/I_g)^\gamma` (:func:`dpi_under_input`), the steady state
+is :math:`I_g (I_{in}/I_\tau - 1)^\gamma` (:func:`dpi_steady_state`), and without input nothing
+changes: :math:`I_{syn}` still decays as :math:`e^{-t/\tau}` and rests on the same floor. The
+exponent acts only where the DPI integrates an input (a pulse); the instant jump, an abstraction of
+the original simulator, does not carry it. It is measured on the transistor-level synapse
+(:func:`dynapse_edu.spice.calibration.measure_gain_exponent`; 0.815 on the project's model card).
+
 The leakage floor
 -----------------
 No current on the chip goes below the leakage current :math:`I_0`: the
@@ -169,12 +189,16 @@ def dpi_tau(C: ArrayLike, I_tau: ArrayLike, Ut: ArrayLike, kappa: ArrayLike) -> 
     return float(tau) if np.ndim(tau) == 0 else tau
 
 
-def dpi_derivative(I: ArrayLike, I_in: ArrayLike, I_g: ArrayLike, I_tau: ArrayLike, tau: ArrayLike) -> np.ndarray:
+def dpi_derivative(
+    I: ArrayLike, I_in: ArrayLike, I_g: ArrayLike, I_tau: ArrayLike, tau: ArrayLike, gamma: ArrayLike = 1.0
+) -> np.ndarray:
     r"""dI/dt of a DPI under an input current, the full equation, in A/s.
 
     :math:`\tau (1 + I_g/I)\,\dot I = -I - I_g + I_g I_{in} / I_\tau`
     (Bartolozzi & Indiveri 2007; Chicca et al. 2014, eq. 4-6). With
-    ``I_in = 0`` this is :func:`dpi_decay`, -I / tau.
+    ``I_in = 0`` this is :func:`dpi_decay`, -I / tau. With an output exponent ``gamma`` other
+    than 1 (the pair's body effect, module docstring) the pair's share is
+    :math:`1/(1 + (I/I_g)^{1/\gamma})`: :math:`\tau \dot I = I\,(I_{in}/I_\tau / (1 + (I/I_g)^{1/\gamma}) - 1)`.
 
     Parameters
     ----------
@@ -188,6 +212,8 @@ def dpi_derivative(I: ArrayLike, I_in: ArrayLike, I_g: ArrayLike, I_tau: ArrayLi
         Leak current, A.
     tau : float or array
         Time constant, s (:func:`dpi_tau`).
+    gamma : float or array
+        Output exponent (dimensionless, 1: the ideal DPI).
 
     Returns
     -------
@@ -200,9 +226,15 @@ def dpi_derivative(I: ArrayLike, I_in: ArrayLike, I_g: ArrayLike, I_tau: ArrayLi
     -2.5e-09
     >>> round(float(dpi_derivative(10e-12, 1e-9, 80e-12, 20e-12, 4e-3)), 12)  # 1 nA in: it charges
     1.08611e-07
+    >>> round(float(dpi_derivative(10e-12, 1e-9, 80e-12, 20e-12, 4e-3, 0.815)), 12)  # the pair's body effect
+    1.13459e-07
     """
     I = np.asarray(I, dtype=float)
-    return (I_g * np.asarray(I_in) / I_tau - I - I_g) / (tau * (1.0 + I_g / I))
+    ideal = (I_g * np.asarray(I_in) / I_tau - I - I_g) / (tau * (1.0 + I_g / I))
+    if np.all(np.equal(gamma, 1.0)):
+        return ideal
+    body = I * (np.asarray(I_in) / I_tau / (1.0 + (I / I_g) ** (1.0 / np.asarray(gamma))) - 1.0) / tau
+    return np.where(np.equal(gamma, 1.0), ideal, body)
 
 
 def dpi_decay(I: ArrayLike, tau: ArrayLike) -> np.ndarray:
@@ -360,11 +392,11 @@ def dpi_kernel(t: ArrayLike, jump: float, tau: float, I0: float) -> np.ndarray:
 
 
 # --- the DPI under a constant input: the circuit's input pulse -------------------------------------------
-def dpi_steady_state(I_in: ArrayLike, I_g: float, I_tau: float) -> np.ndarray:
-    """Current a DPI settles at under a constant input: I_g (I_in / I_tau - 1), in A.
+def dpi_steady_state(I_in: ArrayLike, I_g: float, I_tau: float, gamma: float = 1.0) -> np.ndarray:
+    """Current a DPI settles at under a constant input: I_g (I_in / I_tau - 1)^gamma, in A.
 
     :func:`dpi_derivative` = 0 (Bartolozzi & Indiveri 2007). Well above I_g
-    the gain is I_g / I_tau; an input below I_tau cannot charge the DPI (the
+    the gain is I_g / I_tau (for gamma = 1); an input below I_tau cannot charge the DPI (the
     result is then not positive).
 
     Parameters
@@ -375,6 +407,8 @@ def dpi_steady_state(I_in: ArrayLike, I_g: float, I_tau: float) -> np.ndarray:
         Gain current, A.
     I_tau : float
         Leak current, A.
+    gamma : float
+        Output exponent (dimensionless, 1: the ideal DPI; module docstring).
 
     Returns
     -------
@@ -385,14 +419,79 @@ def dpi_steady_state(I_in: ArrayLike, I_g: float, I_tau: float) -> np.ndarray:
     --------
     >>> round(float(dpi_steady_state(1e-9, 80e-12, 20e-12)) * 1e9, 6)  # 80 pA (1 nA / 20 pA - 1), in nA
     3.92
+    >>> round(float(dpi_steady_state(1e-9, 80e-12, 20e-12, 0.815)) * 1e9, 3)  # with the body effect
+    1.908
     """
-    return I_g * (np.asarray(I_in, float) / I_tau - 1.0)
+    ratio = np.asarray(I_in, float) / I_tau - 1.0
+    if gamma == 1.0:
+        return I_g * ratio
+    return I_g * np.sign(ratio) * np.abs(ratio) ** gamma
 
 
-def dpi_under_input(I: float, s: float, I_in: float, I_g: float, I_tau: float, tau: float, I0: float) -> float:
+def dpi_under_input(
+    I: float, s: float, I_in: float, I_g: float, I_tau: float, tau: float, I0: float, gamma: float = 1.0
+) -> float:
     r"""Exact DPI current after a time ``s`` under a constant input ``I_in``, held at the floor ``I0``, in A.
 
-    The solution of :func:`dpi_derivative` with a constant input: written with the
+    The solution of :func:`dpi_derivative` with a constant input. For the ideal DPI
+    (``gamma`` = 1) it is :func:`dpi_under_input_ideal`. With an output exponent ``gamma``
+    (the pair's body effect, module docstring) :math:`J = I_g (I/I_g)^{1/\gamma}` obeys the
+    ideal equation with the time constant :math:`\gamma\tau` and the floor
+    :math:`I_g (I_0/I_g)^{1/\gamma}`: the ideal solution for J, mapped back by
+    :math:`I = I_g (J/I_g)^\gamma`.
+
+    Plain Python on floats (``math`` only): the fast engine compiles this very
+    function (:mod:`dynapse_edu.engines.kernels`).
+
+    Parameters
+    ----------
+    I : float
+        Current at the start, A (raised to ``I0`` if below).
+    s : float
+        Time, s (0 or less: the start current).
+    I_in : float
+        Input current, A (the weight current while a pulse is on; 0: plain decay).
+    I_g : float
+        Gain current, A (``alpha * I_tau``).
+    I_tau : float
+        Leak current, A.
+    tau : float
+        Time constant, s (:func:`dpi_tau`).
+    I0 : float
+        Leakage floor, A.
+    gamma : float
+        Output exponent (dimensionless, 1: the ideal DPI).
+
+    Returns
+    -------
+    float
+        The current after ``s``, A.
+
+    Examples
+    --------
+    A 10 nA pulse of 50 us from 0.3 pA (I_g = 80 pA, I_tau = 20 pA, tau = 4 ms), ideal and with the
+    body effect of the project's transistors (gamma = 0.815):
+
+    >>> round(dpi_under_input(0.3e-12, 50e-6, 10e-9, 80e-12, 20e-12, 4e-3, 0.3e-12) * 1e12, 2)  # pA
+    66.73
+    >>> round(dpi_under_input(0.3e-12, 50e-6, 10e-9, 80e-12, 20e-12, 4e-3, 0.3e-12, 0.815) * 1e12, 2)
+    73.52
+    """
+    if gamma == 1.0:
+        return dpi_under_input_ideal(I, s, I_in, I_g, I_tau, tau, I0)
+    beta = 1.0 / gamma
+    J0 = I_g * (I0 / I_g) ** beta  # the floor, mapped
+    J = dpi_under_input_ideal(I_g * (I / I_g) ** beta, s, I_in, I_g, I_tau, gamma * tau, J0)
+    if J <= J0:
+        return I0
+    out = I_g * (J / I_g) ** gamma
+    return out if out > I0 else I0
+
+
+def dpi_under_input_ideal(I: float, s: float, I_in: float, I_g: float, I_tau: float, tau: float, I0: float) -> float:
+    r"""Exact current of the ideal DPI after a time ``s`` under a constant input ``I_in``, held at ``I0``, in A.
+
+    The solution of :func:`dpi_derivative` (``gamma`` = 1) with a constant input: written with the
     steady state :math:`A = I_g (I_{in}/I_\tau - 1)` (:func:`dpi_steady_state`) the
     equation is :math:`\tau (1 + I_g/I)\,\dot I = A - I`, whose solution from
     :math:`I_s` satisfies, with :math:`y = -\ln\frac{A - I}{A - I_s}` (so that
@@ -410,9 +509,8 @@ def dpi_under_input(I: float, s: float, I_in: float, I_g: float, I_tau: float, t
     current that would go below ``I0`` stops there (:func:`dynapse_edu.core.neuron.hold_at_floor`).
     With ``I_in = 0`` it is the plain decay :func:`dpi_decay_exact` (to rounding).
 
-    Plain Python on floats (``math`` only): the fast engine compiles this very
-    function (:mod:`dynapse_edu.engines.kernels`). Bartolozzi & Indiveri 2007;
-    Chicca et al. 2014, eq. 4-6.
+    Plain Python on floats (``math`` only), compiled by the fast engine as
+    :func:`dpi_under_input` is. Bartolozzi & Indiveri 2007; Chicca et al. 2014, eq. 4-6.
 
     Parameters
     ----------
@@ -441,9 +539,9 @@ def dpi_under_input(I: float, s: float, I_in: float, I_g: float, I_tau: float, t
     A 10 nA pulse of 50 us from 0.3 pA (I_g = 80 pA, I_tau = 20 pA, tau = 4 ms), then a current
     above the steady state (I_in = 100 pA: A = 320 pA) relaxing towards it:
 
-    >>> round(dpi_under_input(0.3e-12, 50e-6, 10e-9, 80e-12, 20e-12, 4e-3, 0.3e-12) * 1e12, 2)  # pA
+    >>> round(dpi_under_input_ideal(0.3e-12, 50e-6, 10e-9, 80e-12, 20e-12, 4e-3, 0.3e-12) * 1e12, 2)  # pA
     66.73
-    >>> round(dpi_under_input(1e-9, 1.0, 100e-12, 80e-12, 20e-12, 4e-3, 1e-12) * 1e12, 6)
+    >>> round(dpi_under_input_ideal(1e-9, 1.0, 100e-12, 80e-12, 20e-12, 4e-3, 1e-12) * 1e12, 6)
     320.0
     """
     I = I if I > I0 else I0
@@ -611,6 +709,7 @@ def dpi_pulse_response(
     I_tau: float,
     tau: float,
     I_rest: float,
+    gamma: float = 1.0,
 ) -> np.ndarray:
     """The DPI equation driven by rectangular input pulses, solved exactly at times ``t``, in A.
 
@@ -639,6 +738,8 @@ def dpi_pulse_response(
         Time constant, s.
     I_rest : float
         The current at rest (the floor I0), A.
+    gamma : float
+        Output exponent (dimensionless, 1: the ideal DPI; module docstring).
 
     Returns
     -------
@@ -653,7 +754,7 @@ def dpi_pulse_response(
     """
     t = np.asarray(t, float)
     on = pulse_intervals(pulse_starts, width)
-    args = (float(I_w), float(I_g), float(I_tau), float(tau), float(I_rest))
+    args = (float(I_w), float(I_g), float(I_tau), float(tau), float(I_rest), float(gamma))
     out = np.full(t.shape, float(I_rest))
     current = float(I_rest)
     for k, (start, end) in enumerate(on):
@@ -682,6 +783,7 @@ __all__ = [
     "dpi_kernel",
     "dpi_steady_state",
     "dpi_under_input",
+    "dpi_under_input_ideal",
     "dpi_under_input_residual",
     "DPI_Y_MAX",
     "DPI_MAX_ITERATIONS",

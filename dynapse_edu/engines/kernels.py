@@ -128,7 +128,7 @@ except ImportError:  # pragma: no cover - exercised in a subprocess test without
 
 #: The functions of :mod:`dynapse_edu.core` the fast engine compiles, by module, each module's callees first.
 PHYSICS: tuple[tuple[types.ModuleType, tuple[str, ...]], ...] = (
-    (synapse, ("dpi_decay_exact", "dpi_under_input_residual", "dpi_under_input")),
+    (synapse, ("dpi_decay_exact", "dpi_under_input_residual", "dpi_under_input_ideal", "dpi_under_input")),
     (
         neuron,
         (
@@ -230,7 +230,7 @@ FOLLOW = 0.5
 #: Every per-neuron array the kernel reads (rows of :class:`~dynapse_edu.core.dynamics.NeuronTable`).
 TABLE_FIELDS: tuple[str, ...] = SOMA_FIELDS + (
     "I_th", "I_reset", "t_ref", "tau_ahp", "jump_ahp", "tau_syn", "t_pulse", "t_pulse_ahp", "I_w_ahp", "I_g_decay",
-    "I_tau_decay",
+    "I_tau_decay", "gamma_decay",
 )
 Table = collections.namedtuple("Table", TABLE_FIELDS)
 
@@ -569,8 +569,8 @@ def _squares(f: Any) -> Any:
     return (f[0] * f[0], f[1] * f[1], f[2] * f[2], f[3] * f[3], f[4] * f[4])
 
 
-#: The drive of a sub-step without input pulses: (inputs 0, I_g, I_tau) of the 5 rows (see :func:`advance`).
-NO_DRIVE = ((0.0,) * 5, (1.0,) * 5, (1.0,) * 5)
+#: The drive of a sub-step without input pulses: (inputs 0, I_g, I_tau, gamma) of the 5 rows (see :func:`advance`).
+NO_DRIVE = ((0.0,) * 5, (1.0,) * 5, (1.0,) * 5, (1.0,) * 5)
 
 
 @_jit
@@ -580,37 +580,39 @@ def _pulsing(x: Any) -> bool:
 
 
 @_jit
-def _row_evolved(I: float, f: float, s: float, tau: float, x: float, g: float, i_tau: float, I0: float) -> float:
+def _row_evolved(
+    I: float, f: float, s: float, tau: float, x: float, g: float, i_tau: float, gamma: float, I0: float
+) -> float:
     """One current after ``s``: under its pulse input ``x`` (:func:`~dynapse_edu.core.synapse.dpi_under_input`,
-    compiled) if on, else the exact decay by the factor ``f``."""
+    compiled, with the output exponent ``gamma``) if on, else the exact decay by the factor ``f``."""
     if x > 0.0:
-        return _under_input(I, s, x, g, i_tau, tau, I0)
+        return _under_input(I, s, x, g, i_tau, tau, I0, gamma)
     return _decay_exact(I, f, I0)
 
 
 @_jit
 def _evolved(y: Any, f: Any, s: float, taus: Any, drive: Any, I0: float) -> Any:
-    """(ahp, 4 synapses) after ``s`` under the pulse inputs of ``drive`` = (inputs, I_g, I_tau); ``f``: decays."""
-    x, g, it = drive
+    """(ahp, 4 synapses) after ``s`` under the pulse inputs of ``drive`` (inputs, I_g, I_tau, gamma); ``f``: decays."""
+    x, g, it, gm = drive
     return (
-        _row_evolved(y[0], f[0], s, taus[0], x[0], g[0], it[0], I0),
-        _row_evolved(y[1], f[1], s, taus[1], x[1], g[1], it[1], I0),
-        _row_evolved(y[2], f[2], s, taus[2], x[2], g[2], it[2], I0),
-        _row_evolved(y[3], f[3], s, taus[3], x[3], g[3], it[3], I0),
-        _row_evolved(y[4], f[4], s, taus[4], x[4], g[4], it[4], I0),
+        _row_evolved(y[0], f[0], s, taus[0], x[0], g[0], it[0], gm[0], I0),
+        _row_evolved(y[1], f[1], s, taus[1], x[1], g[1], it[1], gm[1], I0),
+        _row_evolved(y[2], f[2], s, taus[2], x[2], g[2], it[2], gm[2], I0),
+        _row_evolved(y[3], f[3], s, taus[3], x[3], g[3], it[3], gm[3], I0),
+        _row_evolved(y[4], f[4], s, taus[4], x[4], g[4], it[4], gm[4], I0),
     )
 
 
 @_jit
 def _drive(pulse: Any, i: int, t: float) -> Any:
-    """The drive of neuron ``i`` just after ``t``: (inputs, I_g, I_tau) of its 5 rows; inputs 0 where no pulse is on."""
-    until, current, gs, itaus = pulse[1], pulse[2], pulse[4], pulse[5]
+    """The drive of neuron ``i`` just after ``t``: (inputs, I_g, I_tau, gamma) of its 5 rows; inputs 0 if off."""
+    until, current, gs, itaus, gammas = pulse[1], pulse[2], pulse[4], pulse[5], pulse[8]
     x = (
         current[i, 0] if until[i, 0] > t else 0.0, current[i, 1] if until[i, 1] > t else 0.0,
         current[i, 2] if until[i, 2] > t else 0.0, current[i, 3] if until[i, 3] > t else 0.0,
         current[i, 4] if until[i, 4] > t else 0.0,
     )
-    return x, _row(gs, i), _row(itaus, i)
+    return x, _row(gs, i), _row(itaus, i), _row(gammas, i)
 
 
 @_jit
@@ -1200,10 +1202,12 @@ def run_kernel(
         for k in range(5):
             full[i, k] = math.exp(-h / taus[i, k])
             half[i, k] = math.exp(-0.5 * h / taus[i, k])
-    # the pulse extenders (dynamics.Pulses): start, end, current; widths, I_g, I_tau per row; whether any
+    # the pulse extenders (dynamics.Pulses): start, end, current; widths, I_g, I_tau per row; whether any;
+    # the output exponents per row
     widths = np.full((n, 5), -1.0)
     gs = np.empty((n, 5))
     itaus = np.empty((n, 5))
+    gammas = np.empty((n, 5))
     has_pulse = np.zeros(n, np.bool_)
     for i in range(n):
         if tab.t_pulse_ahp[i] == tab.t_pulse_ahp[i]:  # (not NaN)
@@ -1216,9 +1220,10 @@ def run_kernel(
         for k in range(5):
             gs[i, k] = tab.I_g_decay[k, i]
             itaus[i, k] = tab.I_tau_decay[k, i]
+            gammas[i, k] = tab.gamma_decay[k, i]
     pulse = (
         np.full((n, 5), -np.inf), np.full((n, 5), -np.inf), np.zeros((n, 5)), widths, gs, itaus, has_pulse,
-        bool(has_pulse.any()),
+        bool(has_pulse.any()), gammas,
     )
     fastest = np.empty(n)  # FOLLOW x the shortest adaptation or synapse time constant of each neuron
     for i in range(n):

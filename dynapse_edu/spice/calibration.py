@@ -26,8 +26,8 @@ measures the circuit and feeds them.
 
 The entry points, in order: :func:`extract_transistor`, then
 :func:`measure_dpi_biases` -> :func:`dpi_params` for a synapse, and the exponent of its
-steady-state gain, the differential pair's body effect (:func:`measure_gain_exponent`,
-:func:`effective_weight_current`, :func:`body_effect_pulse_response`);
+steady-state gain, the differential pair's body effect (:func:`measure_gain_exponent`: the core's
+output exponent ``gamma_syn``);
 :func:`measure_neuron_biases` -> :func:`neuron_params` for the comparator soma
 (``neuron_adexp.cir``), whose threshold and switched feedback are measured by a DC sweep of its
 comparator (:func:`measure_comparator_feedback`); :func:`measure_neuron_dpi_biases` ->
@@ -56,7 +56,6 @@ from scipy.special import expit
 from ..core.params import Params, ParamsLike, resolve
 from ..core.synapse import (
     dpi_charge,
-    dpi_pulse_response,
     dpi_steady_state,
     dpi_tau,
     synapse_key,
@@ -451,10 +450,23 @@ class GainExponentFit:
 
     ``i_w`` (A): the weight currents of the sweep (replica-measured), ``i_syn`` (A): the output with
     the input held on; ``I_g``, ``I_tau`` (A): the gain and leak on their replicas; ``gamma``
-    (dimensionless): the fitted exponent of :func:`effective_weight_current`; ``rms_log_error``: the
+    (dimensionless): the fitted output exponent, the core's ``Params.gamma_syn``
+    (:mod:`dynapse_edu.core.synapse`, "The pair's body effect"); ``rms_log_error``: the
     root-mean-square of ln(model / circuit) over the fitted points; ``kappa_ratio``: kappa_p /
     kappa_n' from the single-transistor sweeps (:func:`extract_transistor`), the exponent the
     derivation predicts (nan when not given).
+
+    **Why an exponent (the body effect of the pair).** The DPI's differential pair (``min``,
+    ``mthr`` in ``circuits/dpi_synapse.cir``) is made of nFETs whose common source sits about
+    1.2 V above their bulk. In weak inversion both arms share that source, so their ratio depends
+    only on the gate voltages, with the *body-effect* slope factor :math:`\kappa_n'` (0.81 here,
+    not 0.74): :math:`I_1 / I_2 = e^{\kappa_n' (V_{syn} - V_{thr}) / U_T}`. The currents the pair
+    compares are pFET-referenced, :math:`I_{syn} = I_0 e^{\kappa_p (V_{dd} - V_{syn})/U_T}` and
+    :math:`I_g = I_0 e^{\kappa_p (V_{dd} - V_{thr})/U_T}`, so the capacitor's arm takes
+    :math:`I_w / (1 + (I_{syn}/I_g)^{1/\gamma})`, :math:`\gamma = \kappa_p/\kappa_n'`, and with the
+    input held on the steady state is :math:`I_g (I_w/I_\tau - 1)^{\gamma}`
+    (:func:`~dynapse_edu.core.synapse.dpi_steady_state` with ``gamma``), where the ideal DPI gives
+    :math:`I_g (I_w/I_\tau - 1)`.
     """
 
     i_w: np.ndarray
@@ -466,129 +478,8 @@ class GainExponentFit:
     kappa_ratio: float = float("nan")
 
     def predict(self, i_w: ArrayLike) -> np.ndarray:
-        """The model's steady state, I_g (I_eff / I_tau - 1) with I_eff of ``i_w`` (A), in A."""
-        return np.asarray(dpi_steady_state(effective_weight_current(i_w, self.I_tau, self.gamma), self.I_g, self.I_tau))
-
-
-def effective_weight_current(I_w: ArrayLike, I_tau: float, gamma: float) -> np.ndarray | float:
-    r"""The weight current the behavioural DPI is given so that its steady state follows the circuit's, in A.
-
-    .. math:: I_{eff} = I_\tau \left(\frac{I_w}{I_\tau}\right)^{\gamma}
-
-    **Why a power law (the body effect of the pair).** The DPI's differential pair (``min``,
-    ``mthr`` in ``circuits/dpi_synapse.cir``) is made of nFETs whose common source sits about
-    1.2 V above their bulk. In weak inversion both arms share that source, so their ratio depends
-    only on the gate voltages, with the *body-effect* slope factor :math:`\kappa_n'` (0.81 here,
-    not 0.74): :math:`I_1 / I_2 = e^{\kappa_n' (V_{syn} - V_{thr}) / U_T}`. The currents the pair
-    compares are pFET-referenced, :math:`I_{syn} = I_0 e^{\kappa_p (V_{dd} - V_{syn})/U_T}` and
-    :math:`I_g = I_0 e^{\kappa_p (V_{dd} - V_{thr})/U_T}`, so
-    :math:`V_{syn} - V_{thr} = -(U_T/\kappa_p) \ln(I_{syn}/I_g)` and the capacitor's arm takes
-    :math:`I_1 = I_w / (1 + (I_{syn}/I_g)^{\beta})`, :math:`\beta = \kappa_n'/\kappa_p`. With the
-    input held on, the steady state has :math:`I_1 = I_\tau`:
-
-    .. math::
-
-        I_{syn} = I_g \left(\frac{I_w}{I_\tau} - 1\right)^{\gamma},
-        \quad \gamma = \frac{1}{\beta} = \frac{\kappa_p}{\kappa_n'}
-
-    (0.83 with this model card), where the ideal DPI (:math:`\beta = 1`) gives
-    :math:`I_g (I_w/I_\tau - 1)` (:func:`~dynapse_edu.core.synapse.dpi_steady_state`). Giving the
-    ideal DPI :math:`I_{eff}` instead of :math:`I_w` makes its steady state
-    :math:`I_g ((I_w/I_\tau)^\gamma - 1)`, within :math:`(I_\tau/I_w)` of the circuit's
-    (about 3 % at 1 nA, 0.4 % at 16 nA here). :math:`\gamma` is measured on the synapse itself
-    (:func:`measure_gain_exponent`), not taken from the kappas.
-
-    **Where it holds.** Only where :math:`I_{syn} \gg I_g` (a held input). In a pulse train the
-    current stays within a few :math:`I_g`, where :math:`(I_{syn}/I_g)^\beta \approx I_{syn}/I_g`,
-    while the growth of a pulse from rest, :math:`\tau\, \dot I = I (I_w/I_\tau - 1)`, needs the true
-    :math:`I_w`: there :math:`I_{eff}` is wrong by orders of magnitude
-    (:func:`~dynapse_edu.spice.compare.compare_dpi_train` prints it). The exact statement is a
-    change of variable: :math:`J = I_g (I_{syn}/I_g)^\beta` obeys the ideal DPI equation with the
-    true :math:`I_w` and time constant :math:`\tau/\beta` (:func:`body_effect_pulse_response`): the
-    exponent belongs on the output, not on the input.
-
-    Parameters
-    ----------
-    I_w : float or array
-        Weight current, A (> 0).
-    I_tau : float
-        Leak current, A (> 0): the reference current of the power law.
-    gamma : float
-        The exponent, kappa_p / kappa_n' (0 < gamma <= 1.5).
-
-    Returns
-    -------
-    float or ndarray
-        The effective weight current, A.
-
-    Raises
-    ------
-    ParameterError
-        For I_tau <= 0, I_w <= 0 or gamma outside (0, 1.5].
-
-    Examples
-    --------
-    >>> round(effective_weight_current(10e-9, 20e-12, 0.81) * 1e9, 3)  # nA
-    3.07
-    >>> effective_weight_current(10e-9, 20e-12, 1.0) == 10e-9  # gamma = 1: the ideal DPI
-    True
-    """
-    I_w = np.asarray(I_w, float)
-    if not (I_tau > 0 and 0 < gamma <= 1.5 and np.all(I_w > 0)):
-        raise ParameterError(
-            f"need I_w > 0 A, I_tau > 0 A and 0 < gamma <= 1.5, got I_w = {I_w!r}, I_tau = {I_tau!r}, gamma = {gamma!r}"
-        )
-    out = I_tau * (I_w / I_tau) ** gamma
-    return float(out) if out.ndim == 0 else out
-
-
-def body_effect_pulse_response(
-    t: ArrayLike, pulse_starts: ArrayLike, biases: DPIBiases, gamma: float
-) -> np.ndarray:
-    r"""The DPI with the pair's body effect, driven by the circuit's pulses: exact for the ideal devices, in A.
-
-    The circuit obeys :math:`\tau \dot I = I\,(I_w/I_\tau\,/\,(1 + (I/I_g)^\beta) - 1)` with
-    :math:`\beta = 1/\gamma` (see :func:`effective_weight_current`). With
-    :math:`J = I_g (I/I_g)^\beta` this is the ideal DPI equation for J with the true
-    :math:`I_w, I_g, I_\tau` and the time constant :math:`\gamma\tau`; so J is
-    :func:`~dynapse_edu.core.synapse.dpi_pulse_response` and :math:`I = I_g (J/I_g)^\gamma`.
-    It is what the behavioural model would need to carry the exponent through a train: an
-    output power law, which the core's DPI has not (reported by the comparisons, not scored).
-
-    Parameters
-    ----------
-    t : array
-        Times, s.
-    pulse_starts : array
-        Start of each input pulse, s.
-    biases : DPIBiases
-        The synapse's measured biases (:func:`measure_dpi_biases`): I_w, I_g, I_tau, tau, the pulse
-        width and the resting current.
-    gamma : float
-        The exponent (:func:`measure_gain_exponent`), 0 < gamma <= 1.5.
-
-    Returns
-    -------
-    ndarray
-        The output current at ``t``, A.
-
-    Examples
-    --------
-    >>> b = DPIBiases(10e-9, 80e-12, 20e-12, 2e-12, 50e-6, 4e-3, 4.0, 0.3e-12, 0.0, {})
-    >>> ideal = body_effect_pulse_response([1.05e-3], [1e-3], b, 1.0)
-    >>> round(float(ideal[0]) * 1e12, 2)  # pA: gamma = 1 is the ideal DPI (core.synapse.dpi_charge)
-    66.73
-    >>> round(float(body_effect_pulse_response([1.05e-3], [1e-3], b, 0.83)[0]) * 1e12, 2)  # more below I_g
-    72.95
-    """
-    if not 0 < gamma <= 1.5:
-        raise ParameterError(f"need 0 < gamma <= 1.5, got {gamma!r}")
-    beta = 1.0 / gamma
-    J_rest = biases.I_g * (biases.I_rest / biases.I_g) ** beta
-    J = dpi_pulse_response(
-        t, pulse_starts, biases.pulse_width, biases.I_w, biases.I_g, biases.I_tau, gamma * biases.tau, J_rest
-    )
-    return biases.I_g * (J / biases.I_g) ** gamma
+        """The model's steady state, I_g (I_w / I_tau - 1)^gamma for weight currents ``i_w`` (A), in A."""
+        return np.asarray(dpi_steady_state(i_w, self.I_g, self.I_tau, self.gamma))
 
 
 #: The weight currents (A) over which :func:`measure_gain_exponent` fits the exponent: wider than
@@ -604,8 +495,8 @@ def measure_gain_exponent(
     One ngspice DC sweep of ``dpi_synapse_tb-pulse.cir`` (``pulse_dc = 1``; the weight's bias
     current ``ibw`` from 0.5 to 32 nA, :data:`GAIN_SWEEP`; milliseconds): the output I_syn and the
     replica-measured I_w at each point. gamma is the one-parameter least-squares fit of
-    :math:`\ln(I_{syn}/I_g + 1) = \gamma \ln(I_w/I_\tau)`, the steady state of the ideal DPI given
-    :func:`effective_weight_current`; I_g and I_tau are the replica currents, not fitted.
+    :math:`\ln(I_{syn}/I_g) = \gamma \ln(I_w/I_\tau - 1)`, the steady state of the DPI with the
+    output exponent (:class:`GainExponentFit`); I_g and I_tau are the replica currents, not fitted.
 
     Parameters
     ----------
@@ -634,9 +525,9 @@ def measure_gain_exponent(
     lo, hi = GAIN_SWEEP
     sweep = ngspice.run(DPI_TB, {**params, "pulse_dc": 1}, analysis=f"dc ibw {lo:g} {hi:g} {lo / 5:g}", cache=cache)
     i_w, i_syn = -sweep["i(vrw)"], sweep["i(vout)"]
-    x, y = np.log(i_w / biases.I_tau), np.log(i_syn / biases.I_g + 1)
+    x, y = np.log(i_w / biases.I_tau - 1), np.log(i_syn / biases.I_g)
     gamma = float(np.sum(x * y) / np.sum(x * x))
-    model = dpi_steady_state(effective_weight_current(i_w, biases.I_tau, gamma), biases.I_g, biases.I_tau)
+    model = dpi_steady_state(i_w, biases.I_g, biases.I_tau, gamma)
     rms = float(np.sqrt(np.mean(np.log(model / i_syn) ** 2)))
     return GainExponentFit(i_w, i_syn, biases.I_g, biases.I_tau, gamma, rms, tr.kappa_p / tr.kappa_n_body)
 
@@ -1292,8 +1183,6 @@ __all__ = [
     "measure_comparator_feedback",
     "GainExponentFit",
     "GAIN_SWEEP",
-    "effective_weight_current",
-    "body_effect_pulse_response",
     "measure_gain_exponent",
     "TransistorFit",
     "extract_transistor",

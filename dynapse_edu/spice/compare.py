@@ -256,11 +256,11 @@ DPI_WHY = (
 )
 
 DPI_TRAIN_WHY = (
-    "the model is the ideal DPI equation driven by the circuit's finite pulses; the circuit's pair "
-    "compares Isyn with Ig through the body-effect kappa, so its charging share is 1/(1 + (Isyn/Ig)^beta), "
-    "beta = 1/gamma = 1/{gamma:.3f}, not Ig/(Ig + Isyn): the same near rest and at Isyn = Ig, smaller above, "
-    "so the model overshoots where a fast train holds the current above Ig; below Ig a pulse's growth "
-    "exp(Iw t / (Itau tau)) amplifies every small difference (parasitic capacitance, Early effect); "
+    "the model is the DPI equation driven by the circuit's finite pulses, its pair's share "
+    "1/(1 + (Isyn/Ig)^(1/gamma)) with gamma = {gamma:.3f} measured on the steady state (the body effect); "
+    "below Ig a pulse's growth exp(Iw t / (Itau tau)) amplifies every small difference (parasitic "
+    "capacitance, Early effect) where it nearly cancels the decay between pulses; "
+    "the ideal DPI (gamma = 1) overshoots where a fast train holds the current above Ig; "
     "instant jumps (the original's rule) miss the charge a pulse adds above rest"
 )
 
@@ -391,18 +391,15 @@ def compare_dpi_train(
 
     The behavioural side is the finite-pulse DPI
     (:func:`~dynapse_edu.core.synapse.dpi_pulse_response`: the DPI equation with its
-    (1 + I_g / I) factor, integrating the weight current for each pulse, what the integrators compute
-    with pulses on) with the netlist's pulse width and the calibrated biases (replica currents
+    pair's share, integrating the weight current for each pulse, what the integrators compute
+    with pulses on) with the netlist's pulse width, the calibrated biases (replica currents
     I_w, I_g, I_tau; tau from kappa_p; I0 = the output at rest;
-    :func:`~dynapse_edu.spice.calibration.measure_dpi_biases`).
+    :func:`~dynapse_edu.spice.calibration.measure_dpi_biases`) and the output exponent measured on
+    the steady state (:func:`~dynapse_edu.spice.calibration.measure_gain_exponent`, ``Params.gamma_syn``).
     Metrics: largest and mean current over the train (target: within 15 %, issue 12); the circuit's
     samples within :data:`EDGE_BLANKING` after a pulse edge are left out (:func:`pulse_edge_mask`).
     Printed, not scored: the instant jumps of the original simulator (``experiments.spike_response``
-    with the jump calibrated on one pulse from rest); the DPI fed the effective weight current of the
-    steady-state calibration (:func:`~dynapse_edu.spice.calibration.effective_weight_current`, which
-    only holds far above I_g); and the exact body-effect form
-    (:func:`~dynapse_edu.spice.calibration.body_effect_pulse_response`, an output power law the
-    core's DPI has not).
+    with the jump calibrated on one pulse from rest) and the ideal DPI (gamma = 1).
 
     Parameters
     ----------
@@ -451,12 +448,14 @@ def compare_dpi_train(
     # the model on a 10 us grid plus every pulse edge
     t_m = np.unique(np.concatenate([np.arange(0.0, params["tstop"], 1e-5), starts, starts + biases.pulse_width]))
 
-    def finite_pulses(i_w: float) -> np.ndarray:
+    gain = cal.measure_gain_exponent(params, tr, cache=cache)
+
+    def finite_pulses(gamma: float) -> np.ndarray:
         return dpi_pulse_response(
-            t_m, starts, biases.pulse_width, i_w, biases.I_g, biases.I_tau, biases.tau, biases.I_rest
+            t_m, starts, biases.pulse_width, biases.I_w, biases.I_g, biases.I_tau, biases.tau, biases.I_rest, gamma
         )
 
-    i_m = finite_pulses(biases.I_w)
+    i_m = finite_pulses(gain.gamma)
     grid = np.linspace(values["tstart"], starts[-1] + biases.pulse_width, 2000)
 
     def mean(t: np.ndarray, i: np.ndarray) -> float:
@@ -467,19 +466,13 @@ def compare_dpi_train(
     ends = starts + biases.pulse_width
     jumps = experiments.spike_response({synapse: (1.0, ends)}, params["tstop"], params=p, dt=1e-5)
     i_jump = jumps.trace(f"I_{synapse_key(synapse)}")
-    gain = cal.measure_gain_exponent(params, tr, cache=cache)
-    body = cal.body_effect_pulse_response(t_m, starts, biases, gain.gamma)
+    ideal = finite_pulses(1.0)
     unscored = {
         "largest, instant jumps (A)": (float(i_s.max()), float(i_jump.max())),
         "mean, instant jumps (A)": (mean_s, mean(jumps.t, i_jump)),
-        "largest, body-effect map (A)": (float(i_s.max()), float(body.max())),
-        "mean, body-effect map (A)": (mean_s, mean(t_m, body)),
+        "largest, ideal DPI (A)": (float(i_s.max()), float(ideal.max())),
+        "mean, ideal DPI (A)": (mean_s, mean(t_m, ideal)),
     }
-    i_eff = cal.effective_weight_current(biases.I_w, biases.I_tau, gain.gamma)
-    try:
-        unscored["largest, I_eff input (A)"] = (float(i_s.max()), float(finite_pulses(i_eff).max()))
-    except ParameterError:  # I_eff too small to charge the DPI above rest
-        unscored["largest, I_eff input (A)"] = (float(i_s.max()), float(biases.I_rest))
     return Comparison(
         name=f"DPI synapse, {n_pulses} pulses at {rate:g} Hz, I_w {values['iw'] * 1e9:g} nA",
         x=t_m,
@@ -509,14 +502,11 @@ def compare_dpi_gain(
 ) -> Comparison:
     """DPI steady-state output with the input held on, vs the weight current I_w (A).
 
-    Model: :func:`~dynapse_edu.core.synapse.dpi_steady_state`, I_g (I_eff / I_tau - 1), fed the
-    effective weight current I_eff = I_tau (I_w / I_tau)^gamma
-    (:func:`~dynapse_edu.spice.calibration.effective_weight_current`), with the replica-measured
-    biases and gamma measured by :func:`~dynapse_edu.spice.calibration.measure_gain_exponent` (a DC
-    sweep of the same synapse from 0.5 to 32 nA; one parameter, the prefactor I_g is not fitted).
-    Printed, not scored: the ideal DPI (gamma = 1), and the body-effect output map
-    I_g (I_ss / I_g)^gamma of the ideal steady state I_ss
-    (:func:`~dynapse_edu.spice.calibration.body_effect_pulse_response` held on).
+    Model: :func:`~dynapse_edu.core.synapse.dpi_steady_state` with the output exponent,
+    I_g (I_w / I_tau - 1)^gamma, with the replica-measured biases and gamma measured by
+    :func:`~dynapse_edu.spice.calibration.measure_gain_exponent` (a DC sweep of the same synapse
+    from 0.5 to 32 nA; one parameter, the prefactor I_g is not fitted). Printed, not scored: the
+    ideal DPI (gamma = 1).
 
     Parameters
     ----------
@@ -544,23 +534,18 @@ def compare_dpi_gain(
     tr = _transistor(transistor, cache)
     weights = np.atleast_1d(np.asarray(weights, float))
     gain = cal.measure_gain_exponent(netlist_params, tr, cache=cache)
-    s_vals, m_vals, ideal, body = (np.empty(weights.size) for _ in range(4))
+    s_vals, m_vals, ideal = (np.empty(weights.size) for _ in range(3))
     for k, iw in enumerate(weights):
         params = {**dict(netlist_params or {}), "iw": float(iw)}
         biases = cal.measure_dpi_biases({**params, "pulse_dc": 0}, tr, cache=cache)
         op = ngspice.run(cal.DPI_TB, {**params, "pulse_dc": 1}, analysis="op", cache=cache)
         s_vals[k] = float(op["i(vout)"][0])
-        i_eff = cal.effective_weight_current(biases.I_w, biases.I_tau, gain.gamma)
-        m_vals[k] = float(dpi_steady_state(i_eff, biases.I_g, biases.I_tau))
+        m_vals[k] = float(dpi_steady_state(biases.I_w, biases.I_g, biases.I_tau, gain.gamma))
         ideal[k] = float(dpi_steady_state(biases.I_w, biases.I_g, biases.I_tau))
-        body[k] = biases.I_g * (ideal[k] / biases.I_g) ** gain.gamma  # the output map at the ideal steady state
     metrics = {f"I_syn at I_w = {w * 1e9:g} nA (A)": (s, m) for w, s, m in zip(weights, s_vals, m_vals, strict=True)}
     unscored = {
         f"ideal DPI at {w * 1e9:g} nA (A)": (s, i) for w, s, i in zip(weights, s_vals, ideal, strict=True)
     }
-    unscored.update(
-        {f"body-effect map at {w * 1e9:g} nA (A)": (s, o) for w, s, o in zip(weights, s_vals, body, strict=True)}
-    )
     return Comparison(
         name=f"DPI steady-state output vs weight current (gamma = {gain.gamma:.3f})",
         x=weights,
@@ -575,8 +560,8 @@ def compare_dpi_gain(
         f"nFETs, whose sources sit ~1.2 V above their bulk (body effect: kappa_n' = {tr.kappa_n_body:.2f}, "
         f"kappa_p = {tr.kappa_p:.2f}): the circuit's output grows as I_w^gamma, gamma = kappa_p/kappa_n' = "
         f"{tr.kappa_p / tr.kappa_n_body:.3f} from the single transistors, {gain.gamma:.3f} fitted on this synapse's "
-        "DC sweep and carried by the model as its effective weight current; the ideal DPI (gamma = 1) is 2-3.5 x "
-        "off; the rest is (I_tau/I_w) and the Early effect of msyn",
+        "DC sweep and carried by the model as its output exponent (Params.gamma_syn); the ideal DPI (gamma = 1) "
+        "is 2-3.5 x off; the rest is the Early effect of msyn",
         log_y=True,
         log_x=True,
         reference=ideal,

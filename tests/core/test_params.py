@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from dynapse_edu.core.params import FIELD_NAMES, OPTIONAL_FIELDS, SEED_NAMES, Params, from_seed, resolve
+from dynapse_edu.core.params import BEYOND_SEED, FIELD_NAMES, SEED_NAMES, Params, from_seed, resolve
 from dynapse_edu.errors import ParameterError
 from dynapse_edu.units import ms, pA
 
@@ -15,9 +15,10 @@ def test_defaults_are_the_original_values(single_neuron_ref):
     assert converted == Params()
     # and every parameter of ours has an original counterpart that was checked
     checked = {SEED_NAMES[k] for k in original if k in SEED_NAMES}
-    assert checked == set(FIELD_NAMES) - OPTIONAL_FIELDS
-    # the pulse widths, which the original does not have, default to its instant jumps
-    assert Params().t_pulse is None and Params().t_pulse_ahp is None
+    assert checked == set(FIELD_NAMES) - BEYOND_SEED
+    # the pulse widths and the output exponent, which the original does not have, default to its instant
+    # jumps and the ideal DPI
+    assert Params().t_pulse is None and Params().t_pulse_ahp is None and Params().gamma_syn == 1.0
 
 
 @pytest.mark.parametrize("name", ["t_pulse", "t_pulse_ahp"])

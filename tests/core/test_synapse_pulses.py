@@ -41,12 +41,14 @@ from dynapse_edu.errors import ParameterError
 I_G, I_TAU, TAU, I0 = 80e-12, 20e-12, 4e-3, 1e-12
 
 
-def _ode(I_start: float, s: float, I_in: float, I_g: float = I_G, I_tau: float = I_TAU, tau: float = TAU) -> float:
+def _ode(
+    I_start: float, s: float, I_in: float, I_g: float = I_G, I_tau: float = I_TAU, tau: float = TAU, gamma: float = 1.0
+) -> float:
     """The DPI equation with its floor, integrated tightly in ln I (LSODA, rtol 1e-11)."""
 
     def rate(_t, x):
         I = math.exp(x[0])
-        d = float(dpi_derivative(max(I, I0), I_in, I_g, I_tau, tau))
+        d = float(dpi_derivative(max(I, I0), I_in, I_g, I_tau, tau, gamma))
         return [0.0 if (I <= I0 and d < 0) else d / I]
 
     sol = solve_ivp(rate, (0.0, s), [math.log(I_start)], method="LSODA", rtol=1e-11, atol=1e-14)
@@ -78,6 +80,44 @@ A_100 = float(dpi_steady_state(100e-12, I_G, I_TAU))  # 320 pA
 )
 def test_dpi_under_input_solves_the_dpi_equation(I_start, s, I_in):
     assert dpi_under_input(I_start, s, I_in, I_G, I_TAU, TAU, I0) == pytest.approx(_ode(I_start, s, I_in), rel=1e-8)
+
+
+@pytest.mark.parametrize("gamma", [0.815, 0.6, 1.2])
+@pytest.mark.parametrize(
+    ("I_start", "s", "I_in"),
+    [
+        (1e-12, 50e-6, 10e-9),  # a pulse from rest
+        (1e-12, 10.0, 10e-9),  # the steady state
+        (1e-9, 1e-3, 100e-12),  # above the steady state: relaxes down towards it
+        (50e-12, 20e-3, 10e-12),  # an input below the leak: down to the floor
+        (300e-12, 1e-4, 5e-9),  # above I_g, where the exponent matters most
+    ],
+)
+def test_dpi_under_input_with_an_output_exponent_solves_its_equation(I_start, s, I_in, gamma):
+    """The pair's body effect: the mapped ideal solution is the solution of the equation with gamma."""
+    got = dpi_under_input(I_start, s, I_in, I_G, I_TAU, TAU, I0, gamma)
+    assert got == pytest.approx(_ode(I_start, s, I_in, gamma=gamma), rel=1e-7)
+    assert got >= I0
+
+
+def test_output_exponent_leaves_the_decay_the_floor_and_the_ideal_dpi_unchanged():
+    for I in (1.5e-12, 30e-12, 2e-9):
+        decay = float(dpi_decay_exact(I, math.exp(-1e-3 / TAU), I0))
+        assert dpi_under_input(I, 1e-3, 0.0, I_G, I_TAU, TAU, I0, 0.815) == pytest.approx(decay, rel=1e-12)
+        assert float(dpi_derivative(I, 0.0, I_G, I_TAU, TAU, 0.815)) == pytest.approx(-I / TAU, rel=1e-12)
+    assert dpi_under_input(I0, 1e-3, 0.0, I_G, I_TAU, TAU, I0, 0.815) == I0
+    assert dpi_under_input(1e-12, 50e-6, 10e-9, I_G, I_TAU, TAU, I0, 1.0) == dpi_under_input(
+        1e-12, 50e-6, 10e-9, I_G, I_TAU, TAU, I0)
+    # the steady state grows as the input to the power gamma: a line of slope gamma on log axes
+    big = np.array([1e-9, 1e-8]) / I_TAU - 1
+    ratio = dpi_steady_state(np.array([1e-9, 1e-8]), I_G, I_TAU, 0.815)
+    assert np.log(ratio[1] / ratio[0]) / np.log(big[1] / big[0]) == pytest.approx(0.815, rel=1e-12)
+    assert dpi_under_input(1e-12, 10.0, 1e-8, I_G, I_TAU, TAU, I0, 0.815) == pytest.approx(ratio[1], rel=1e-9)
+
+
+def test_gamma_outside_its_range_is_refused_naming_the_range():
+    with pytest.raises(ParameterError, match=r"gamma_syn = 0\.1 1 is outside the allowed range \[0\.3, 1\.5\]"):
+        Params(gamma_syn=0.1)
 
 
 def test_dpi_under_input_without_input_is_the_exact_decay():

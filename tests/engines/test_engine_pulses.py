@@ -63,6 +63,20 @@ def test_pulse_train_of_one_synapse_is_the_exact_pulse_response(method, synapse)
 
 
 @pytest.mark.parametrize("method", RUNS)
+def test_pulse_train_with_the_pairs_body_effect_is_the_exact_pulse_response(method):
+    """gamma_syn (the synapses' output exponent, measured 0.815 on the transistors) in both integrators."""
+    p = Params(t_pulse=0.1e-3, I_w0_nmda=2e-9, gamma_syn=0.815)
+    times = [0.01013, 0.01021, 0.0153, 0.016, 0.0165, 0.017]
+    result = RUNS[method](one_neuron(p, times, "NMDA"), 0.03, Record(dt=1e-4, neurons=[0], at_spikes=True))
+    args = (p.t_pulse, p.I_w0_nmda, p.alpha_nmda * p.I_tau_nmda, p.I_tau_nmda, p.tau_syn("NMDA"), p.I0)
+    exact = dpi_pulse_response(result.t, times, *args, gamma=0.815)
+    ideal = dpi_pulse_response(result.t, times, *args)
+    got = result.trace("I_nmda")
+    assert got.max() < 0.9 * ideal.max()  # the exponent matters here: far above I_g the pair gives less
+    np.testing.assert_allclose(got, exact, **TOLERANCE[method])
+
+
+@pytest.mark.parametrize("method", RUNS)
 def test_extender_takes_the_latest_spikes_current(method):
     """A weight-4 spike, then a weight-1 spike while its pulse is on: 4 I_w0 until then, I_w0 for t_pulse after."""
     p = Params(t_pulse=1e-3, I_w0_ampa=300e-12)
@@ -185,7 +199,8 @@ def test_compiled_dpi_under_input_is_the_core_function():
 
     rng = np.random.default_rng(12)
     args = [(float(np.exp(rng.uniform(np.log(0.5e-12), np.log(5e-9)))), float(10 ** rng.uniform(-9, -1)),
-             float(rng.choice([0.0, 10e-12, 20e-12, 1e-9, 50e-9])), 80e-12, 20e-12, 4e-3, 1e-12) for _ in range(300)]
+             float(rng.choice([0.0, 10e-12, 20e-12, 1e-9, 50e-9])), 80e-12, 20e-12, 4e-3, 1e-12,
+             float(rng.choice([1.0, 0.815, 1.2]))) for _ in range(300)]
     expected = np.array([dpi_under_input(*a) for a in args])
     got = np.array([kernels.COMPILED["dpi_under_input"](*a) for a in args])
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dynapse_edu.core.synapse import dpi_pulse_response, dpi_steady_state
+from dynapse_edu.core.synapse import dpi_steady_state
 from dynapse_edu.errors import ParameterError
 from dynapse_edu.experiments import measure_decay
 from dynapse_edu.spice import calibration as cal
@@ -148,26 +148,12 @@ def test_gain_exponent_from_the_dc_sweep(tr):
     assert np.all(np.abs(fit.predict(fit.i_w[sel]) / fit.i_syn[sel] - 1) < 0.05)
 
 
-def test_effective_weight_current_and_body_effect_map():
-    assert cal.effective_weight_current(10e-9, 20e-12, 1.0) == pytest.approx(10e-9)
-    i_eff = cal.effective_weight_current(np.array([20e-12, 2e-10]), 20e-12, 0.5)
-    np.testing.assert_allclose(i_eff, [20e-12, 20e-12 * 10**0.5])
-    with pytest.raises(ParameterError, match="gamma"):
-        cal.effective_weight_current(1e-9, 20e-12, 0.0)
-    b = cal.DPIBiases(10e-9, 80e-12, 20e-12, 2e-12, 50e-6, 3.85e-3, 4.0, 0.3e-12, 0.0, {})
-    t = np.linspace(0, 0.03, 301)
-    starts = [1e-3, 6e-3, 11e-3]
-    ideal = dpi_pulse_response(t, starts, b.pulse_width, b.I_w, b.I_g, b.I_tau, b.tau, b.I_rest)
-    np.testing.assert_allclose(cal.body_effect_pulse_response(t, starts, b, 1.0), ideal, rtol=1e-9)
-    body = cal.body_effect_pulse_response(t, starts, b, 0.8)
-    assert body[0] == pytest.approx(b.I_rest)
-    one = dpi_pulse_response(t, [1e-3], b.pulse_width, b.I_w, b.I_g, b.I_tau, b.tau, b.I_rest)
-    body_one = cal.body_effect_pulse_response(t, [1e-3], b, 0.8)
-    assert one.max() < b.I_g and body_one.max() > one.max()  # below I_g the pair's share is larger
-    strong = cal.DPIBiases(40e-9, 80e-12, 20e-12, 2e-12, 50e-6, 3.85e-3, 4.0, 0.3e-12, 0.0, {})
-    ideal = dpi_pulse_response(t, starts, 50e-6, 40e-9, 80e-12, 20e-12, 3.85e-3, 0.3e-12)
-    body = cal.body_effect_pulse_response(t, starts, strong, 0.8)
-    assert ideal.max() > 3 * b.I_g and body.max() < ideal.max()  # far above it, smaller
+def test_the_steady_state_fit_is_the_cores_exponent(tr):
+    """gamma fitted on the DC sweep is the exponent of core.synapse.dpi_steady_state: the fit's line is exact."""
+    fit = cal.measure_gain_exponent(transistor=tr)
+    x, y = np.log(fit.i_w / fit.I_tau - 1), np.log(fit.i_syn / fit.I_g)
+    assert np.polyfit(x, y, 1)[0] == pytest.approx(fit.gamma, abs=0.02)  # a line through the origin fits
+    np.testing.assert_allclose(fit.predict(fit.i_w), dpi_steady_state(fit.i_w, fit.I_g, fit.I_tau, fit.gamma))
 
 
 def test_neuron_refractory_period_matches_prediction(tr):
