@@ -15,8 +15,9 @@ input currents) within 20 %; a 1 s transient of each neuron (2 nA input, never c
 60 s of wall time. The neuron comparisons run on both transistor neurons
 (``neuron_adexp.cir``, the comparator variant, and ``neuron_dpi.cir``, the published spike
 amplifier). The DPI trains compare the circuit with the DPI equation driven by the same finite
-pulses (``core.synapse.dpi_pulse_response``), the steady state with the DPI fed the effective
-weight current of the calibrated body-effect exponent (``calibration.measure_gain_exponent``).
+pulses (``core.synapse.dpi_pulse_response``), trains and steady state alike with the output
+exponent gamma = kappa_p / kappa_pair measured on the pair's own transistors
+(``calibration.measure_pair_exponent``, ``Params.gamma_syn``).
 The adaptation rows feed the model's AHP DPI by the netlist's own pulse (``Params.t_pulse_ahp``:
 the refractory period in the comparator neuron, the AHP pulse extender in the DPI neuron). The last
 line names the comparisons that miss their target; the exit code is 1 when one does.
@@ -83,9 +84,12 @@ def main(argv: list[str] | None = None) -> int:
         f"(rms log error over the switch {cf.rms_log_error:.2f})"
     )
     gx = cal.measure_gain_exponent(transistor=tr, cache=cache)
+    pair = cal.measure_pair_exponent({"iw": 10e-9}, transistor=tr, cache=cache)
     print(
-        "DPI steady-state exponent (dpi_synapse_tb-pulse.cir, input held on, I_w 0.5-32 nA): "
-        f"gamma = {gx.gamma:.3f} (kappa_p / kappa_n' = {gx.kappa_ratio:.3f}; rms log error {gx.rms_log_error:.3f})\n"
+        f"DPI output exponent (the model's): gamma = kappa_p / kappa_pair = {pair.gamma:.3f}, the pair's nFETs "
+        f"measured with their source at {pair.vsb:.3f} V (its operating point at I_w = 10 nA)\n"
+        "DPI steady-state exponent fitted to the output (dpi_synapse_tb-pulse.cir, input held on, I_w 0.5-32 nA; "
+        f"not the model's): gamma = {gx.gamma:.3f} (rms log error {gx.rms_log_error:.3f})\n"
     )
 
     jobs = [

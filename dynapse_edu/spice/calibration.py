@@ -532,6 +532,70 @@ def measure_gain_exponent(
     return GainExponentFit(i_w, i_syn, biases.I_g, biases.I_tau, gamma, rms, tr.kappa_p / tr.kappa_n_body)
 
 
+@dataclass(frozen=True)
+class PairExponent:
+    """The output exponent of a DPI synapse from its pair's own transistors: gamma = kappa_p / kappa_pair.
+
+    ``vsb`` (V): the differential pair's common source above the bulk at the synapse's operating
+    point (the input held on, ``v(xsyn.vx)``); ``kappa_pair``: the slope factor of an nFET with its
+    source there (the pair's arms, body effect); ``kappa_p``: the output pFET's; ``gamma``
+    (dimensionless): their ratio, the core's ``Params.gamma_syn``.
+    """
+
+    vsb: float
+    kappa_pair: float
+    kappa_p: float
+
+    @property
+    def gamma(self) -> float:
+        """kappa_p / kappa_pair (dimensionless)."""
+        return self.kappa_p / self.kappa_pair
+
+
+def measure_pair_exponent(
+    netlist_params: Mapping[str, float] | None = None, transistor: TransistorFit | None = None, cache: bool = True
+) -> PairExponent:
+    r"""Measure the synapse's output exponent on its pair's transistors, at the pair's own source voltage.
+
+    The pair's share of the weight current is :math:`1/(1 + (I_{syn}/I_g)^{\kappa_{pair}/\kappa_p})`
+    (:class:`GainExponentFit` derives it), so the core's exponent is
+    :math:`\gamma = \kappa_p / \kappa_{pair}` (:mod:`dynapse_edu.core.synapse`, "The pair's body
+    effect"). One operating point of ``dpi_synapse_tb-pulse.cir`` with the input held on gives the
+    pair's common source :math:`V_{sb}` (0.95-1.03 V for 5-20 nA of weight current); one DC sweep of
+    ``mosfet_tb-dc.cir`` with the body-effect nFET's source there gives :math:`\kappa_{pair}`
+    (:func:`weak_inversion_fit`). Nothing is fitted to the synapse's output. The steady-state sweep's
+    exponent (:func:`measure_gain_exponent`, 0.814) is smaller: at 2-40 nA of output the output pFET
+    leaves weak inversion, which the behavioural model has not (``circuits/README.md``).
+
+    Parameters
+    ----------
+    netlist_params : dict, optional
+        Overrides of the DPI testbench's ``.param`` values (``iw`` sets the operating point), SI units.
+    transistor : TransistorFit, optional
+        The model card's parameters, for kappa_p (default: :func:`extract_transistor`).
+    cache : bool
+        Use the on-disk result cache.
+
+    Returns
+    -------
+    PairExponent
+        vsb (V), the two kappas and gamma.
+
+    Examples
+    --------
+    >>> pair = measure_pair_exponent({"iw": 20e-9})  # doctest: +SKIP
+    >>> round(pair.vsb, 3), round(pair.kappa_pair, 3), round(pair.gamma, 3)  # doctest: +SKIP
+    (0.949, 0.804, 0.839)
+    """
+    tr = transistor or extract_transistor(cache=cache)
+    params = {k: v for k, v in (netlist_params or {}).items() if k.lower() != "pulse_dc"}
+    op = ngspice.run(DPI_TB, {**params, "pulse_dc": 1}, analysis="op", cache=cache)
+    vsb = round(float(op["v(xsyn.vx)"][0]), 4)
+    sweep = ngspice.run(TRANSISTOR_TB, {"vsb": vsb}, cache=cache)
+    slope, _ = weak_inversion_fit(sweep["v(gn)"], sweep["i(vmb)"])
+    return PairExponent(vsb=vsb, kappa_pair=slope * tr.Ut, kappa_p=tr.kappa_p)
+
+
 # --- the neuron netlist -> Params -------------------------------------------------------
 NEURON_TB = "neuron_adexp_tb-fi.cir"
 NEURON_DC_TB = "neuron_adexp_tb-dc.cir"
@@ -1184,6 +1248,8 @@ __all__ = [
     "GainExponentFit",
     "GAIN_SWEEP",
     "measure_gain_exponent",
+    "PairExponent",
+    "measure_pair_exponent",
     "TransistorFit",
     "extract_transistor",
     "weak_inversion_fit",
