@@ -74,7 +74,18 @@ def main(argv: list[str] | None = None) -> int:
         f"{fb.i_switch * 1e9:.0f} nA; fitted up to I_th = {fb.i_max * 1e9:.1f} nA: "
         f"I_pfb_gain = {fb.gain * 1e12:.1f} pA, "
         f"I_pfb_th = {fb.threshold * 1e9:.2f} nA, I_pfb_norm = {fb.norm * 1e9:.2f} nA "
-        f"(rms log error {fb.rms_log_error:.2f})"
+        f"(rms log error {fb.rms_log_error:.2f}; the comparator-era fit, printed for reference)"
+    )
+    pair = cal.measure_membrane_pair(ut=tr.Ut, cache=cache)
+    nb = cal.measure_neuron_dpi_biases(transistor=tr, cache=cache)
+    fj = nb.feedback_pair
+    gain, n_pfb = cal.fit_power_law_on_pair(nb.feedback, nb.pair, nb.I_tau)
+    print(
+        f"DPI neuron membrane pair (neuron_dpi_tb-pair.cir, {pair.i_in * 1e12:g} pA in): kappa_pair = "
+        f"{pair.kappa_pair:.3f} (J = I_g I_ML2/I_ML1, the model's I_mem), J ~ I_g (I_mem/I_g)^{pair.beta:.3f} below "
+        f"10 nA; the switch at J = {fj.i_max * 1e6:.2f} uA (the model's I_th); feedback against J fitted from "
+        f"I_fb = I_tau: I_pfb_gain = {gain * 1e9:.3f} nA (J / I_th)^{n_pfb:.3f}; refractory period "
+        f"{nb.t_ref_transient * 1e3:.2f} ms on the transient, {nb.t_ref * 1e3:.2f} ms by the formula"
     )
     cf = cal.measure_comparator_feedback(cache=cache)
     print(

@@ -95,6 +95,8 @@ class NeuronTable:
         self.values = values
         self.n = n
         self.__dict__.update(values)  # plain attributes: fast access in the right-hand side
+        #: whether any neuron's positive feedback is the power law (``n_pfb`` > 0), a plain bool
+        self.pfb_power_law = bool(np.any(values["n_pfb"] > 0.0))
 
     @classmethod
     def from_params(cls, params: Sequence[Params] | Params, n: int | None = None) -> NeuronTable:

@@ -112,8 +112,42 @@ def hold_at_floor(I: ArrayLike, rate: ArrayLike, I0: ArrayLike) -> np.ndarray:
 
 
 def positive_feedback(I_mem: ArrayLike, p: Any) -> np.ndarray:
-    """Positive-feedback current I_pfb_gain / (1 + exp(-(I_mem - I_pfb_th) / I_pfb_norm)), in A."""
-    return p.I_pfb_gain * expit((np.asarray(I_mem) - p.I_pfb_th) / p.I_pfb_norm)
+    r"""Positive-feedback current onto the membrane, in A: a sigmoid of I_mem, or a power law.
+
+    With ``n_pfb`` = 0 (the default, the original simulator's form):
+    :math:`I_{pfb,gain} / (1 + e^{-(I_{mem} - I_{pfb,th}) / I_{pfb,norm}})`, a switch that turns on
+    near :math:`I_{pfb,th}`. With ``n_pfb`` > 0: :math:`I_{pfb,gain} (I_{mem} / I_{pfb,th})^{n_{pfb}}`,
+    the DPI neuron's spike-event amplifier, whose feedback is a copy of the inverter's current and
+    grows as a power of :math:`I_{mem}` (exponentially in the membrane voltage) up to the spike
+    (Indiveri et al. 2011, Sec. 4.3; measured on ``circuits/neuron_dpi.cir`` by
+    :func:`dynapse_edu.spice.calibration.fit_power_law_on_pair`).
+
+    Parameters
+    ----------
+    I_mem : float or array
+        Membrane current, A.
+    p : Params or NeuronTable
+        Needs ``I_pfb_gain`` (A), ``I_pfb_th`` (A), ``I_pfb_norm`` (A), ``n_pfb`` (dimensionless) and
+        ``pfb_power_law`` (bool: whether any ``n_pfb`` > 0).
+
+    Returns
+    -------
+    float or ndarray
+        The feedback current, A.
+
+    Examples
+    --------
+    >>> from dynapse_edu.core.params import Params
+    >>> round(float(positive_feedback(1e-9, Params())) * 1e12, 3)  # pA: half the gain at I_pfb_th
+    50.0
+    >>> round(float(positive_feedback(1e-10, Params(n_pfb=1.0))) * 1e12, 3)  # pA: a tenth of it, linear
+    10.0
+    """
+    sigmoid = p.I_pfb_gain * expit((np.asarray(I_mem) - p.I_pfb_th) / p.I_pfb_norm)
+    if not p.pfb_power_law:  # no neuron here has the power law: the sigmoid alone (no power to compute)
+        return sigmoid
+    power = p.I_pfb_gain * (np.asarray(I_mem) / p.I_pfb_th) ** p.n_pfb
+    return np.where(p.n_pfb > 0.0, power, sigmoid)
 
 
 def nmda_gate(I_nmda: ArrayLike, I_mem: ArrayLike, p: Any) -> np.ndarray:

@@ -51,7 +51,7 @@ GAMMA_RANGE = (0.3, 1.5)
 #: The fields that may be None (a pulse width: None = the instant jump).
 OPTIONAL_FIELDS: frozenset[str] = frozenset({"t_pulse", "t_pulse_ahp"})
 #: The fields the original simulator does not have: their defaults (instant jumps, the ideal DPI) reproduce it.
-BEYOND_SEED: frozenset[str] = OPTIONAL_FIELDS | {"gamma_syn"}
+BEYOND_SEED: frozenset[str] = OPTIONAL_FIELDS | {"gamma_syn", "n_pfb"}
 
 
 def _p(default: float | None, unit: str, doc: str, allowed: tuple[float, float], seed: str | None = None) -> Any:
@@ -108,6 +108,9 @@ class Params:
     )
     I_pfb_th: float = _p(1e-9, "A", "membrane current at half feedback", _CURRENT, "Isoma_pfb_th")
     I_pfb_norm: float = _p(20e-12, "A", "width of the feedback sigmoid", _CURRENT, "Isoma_pfb_norm")
+    n_pfb: float = _p(
+        0.0, "1", "exponent of a power-law feedback I_pfb_gain (I_mem / I_pfb_th)^n_pfb; 0: the sigmoid", (0.0, 4.0)
+    )
 
     # --- soma: spike-frequency adaptation (AHP DPI) ----------------------
     C_ahp: float = _p(4e-12, "F", "adaptation capacitor", _CAPACITANCE, "Csoma_ahp")
@@ -193,6 +196,11 @@ class Params:
     def kappa(self) -> float:
         """Mean subthreshold slope factor (kappa_n + kappa_p) / 2, as in the original."""
         return (self.kappa_n + self.kappa_p) / 2
+
+    @property
+    def pfb_power_law(self) -> bool:
+        """Whether the positive feedback is the power law (``n_pfb`` > 0) rather than the sigmoid."""
+        return self.n_pfb > 0.0
 
     @property
     def tau_mem(self) -> float:

@@ -203,8 +203,10 @@ def _jit_inline(f: Any) -> Any:
 #: The per-neuron parameters the soma functions of :mod:`dynapse_edu.core.neuron` read.
 SOMA_FIELDS: tuple[str, ...] = (
     "I0", "I_const", "I_nmda_thr", "I_pfb_gain", "I_pfb_th", "I_pfb_norm", "I_tau_mem", "alpha_mem", "tau_mem",
+    "n_pfb",
 )
-Soma = collections.namedtuple("Soma", SOMA_FIELDS)
+#: :data:`SOMA_FIELDS` of one neuron, and ``pfb_power_law``: whether its feedback is the power law (``n_pfb`` > 0).
+Soma = collections.namedtuple("Soma", SOMA_FIELDS + ("pfb_power_law",))
 
 #: Spike times are located to this precision, s (10 ns costs 5 % more for nothing: the step's own error is
 #: microseconds).
@@ -312,7 +314,7 @@ def soma(tab: Any, i: int) -> Any:
     """The soma parameters of neuron ``i`` as a :data:`Soma` tuple of floats."""
     return Soma(
         tab.I0[i], tab.I_const[i], tab.I_nmda_thr[i], tab.I_pfb_gain[i], tab.I_pfb_th[i],
-        tab.I_pfb_norm[i], tab.I_tau_mem[i], tab.alpha_mem[i], tab.tau_mem[i],
+        tab.I_pfb_norm[i], tab.I_tau_mem[i], tab.alpha_mem[i], tab.tau_mem[i], tab.n_pfb[i], tab.n_pfb[i] > 0.0,
     )
 
 

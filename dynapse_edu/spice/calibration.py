@@ -684,6 +684,8 @@ class NeuronBiases:
     ahp_jump: float
     feedback: FeedbackFit
     netlist_params: dict[str, float]
+    pair: MembranePair | None = None
+    feedback_pair: FeedbackFit | None = None
 
 
 def measure_neuron_biases(
@@ -1038,7 +1040,9 @@ class NeuronDPIBiases:
     the spike that charges it; see circuits/README.md for why the model keeps the formula's
     ``t_ref``); ``tau_mem``, ``tau_ahp`` (s) with kappa_n; ``ahp_jump`` (A): the AHP current added by
     one AHP pulse from rest (:func:`~dynapse_edu.core.synapse.dpi_charge`); ``feedback``: the spike
-    amplifier's :class:`FeedbackFit`.
+    amplifier's :class:`FeedbackFit` against I_mem; ``pair``: the membrane pair's map
+    (:class:`MembranePair`); ``feedback_pair``: the feedback against the pair ratio J and the sigmoid
+    fitted there (:func:`fit_feedback_on_pair`), what the model uses.
     """
 
     I_tau: float
@@ -1058,6 +1062,8 @@ class NeuronDPIBiases:
     ahp_jump: float
     feedback: FeedbackFit
     netlist_params: dict[str, float]
+    pair: MembranePair | None = None
+    feedback_pair: FeedbackFit | None = None
 
 
 #: The transient on which :func:`measure_pulse_widths` reads the DPI neuron's pulses: an input that
@@ -1179,6 +1185,8 @@ def measure_neuron_dpi_biases(
     tau_mem = float(dpi_tau(values["cmem"], I_tau, tr.Ut, tr.kappa_n))
     tau_ahp = float(dpi_tau(values["cahp"], I_ahtau, tr.Ut, tr.kappa_n))
     I_ahw, I_ahg = cur["i(vrag)"], cur["i(vrah)"]
+    feedback = measure_feedback({k: values[k] for k in ("wfb", "lfb", "vdd")}, cache=cache)
+    pair = measure_membrane_pair(ut=tr.Ut, cache=cache)
     try:
         ahp_jump = dpi_charge(t_ahp, tr.I0_n, I_ahw, I_ahg, I_ahtau, tau_ahp) - tr.I0_n
     except ParameterError:  # AHP weight too small to charge its DPI: adaptation off
@@ -1199,20 +1207,157 @@ def measure_neuron_dpi_biases(
         tau_mem=tau_mem,
         tau_ahp=tau_ahp,
         ahp_jump=float(ahp_jump),
-        feedback=measure_feedback({k: values[k] for k in ('wfb', 'lfb', 'vdd')}, cache=cache),
+        feedback=feedback,
         netlist_params=values,
+        pair=pair,
+        feedback_pair=fit_feedback_on_pair(feedback, pair, I_tau),
     )
+
+
+MEMBRANE_PAIR_TB = "neuron_dpi_tb-pair.cir"
+#: The input current (A) with which :func:`measure_membrane_pair` sweeps the membrane pair: the adaptation
+#: comparison's input (the pair's source voltage, hence its body effect, moves a little with it).
+PAIR_INPUT = 200e-12
+
+
+def fit_split_exponent(i_mem: ArrayLike, j: ArrayLike, i_g: float, lo: float, hi: float) -> tuple[float, float]:
+    """Fit J = I_g (I_mem / I_g)^beta on lo <= I_mem <= hi: (beta, rms of the residual in ln J).
+
+    J = I_g I_ML2 / I_ML1 is the pair's current ratio (:class:`MembranePair`); for the ideal pair
+    J = I_mem and beta = 1. The fit goes through J = I_g at I_mem = I_g (the pair's even split).
+
+    Examples
+    --------
+    >>> i = np.logspace(-12, -7, 50)
+    >>> beta, rms = fit_split_exponent(i, 1e-9 * (i / 1e-9) ** 1.1, 1e-9, 1e-12, 1e-7)
+    >>> round(beta, 6), rms < 1e-9
+    (1.1, True)
+    """
+    i_mem, j = np.asarray(i_mem, float), np.asarray(j, float)
+    sel = (i_mem >= lo) & (i_mem <= hi) & (j > 0)
+    if sel.sum() < 5:
+        raise ParameterError(f"fewer than 5 points with {lo:g} A <= I_mem <= {hi:g} A")
+    x, y = np.log(i_mem[sel] / i_g), np.log(j[sel] / i_g)
+    slope = float(np.sum(x * y) / np.sum(x * x))
+    return slope, float(np.sqrt(np.mean((slope * x - y) ** 2)))
+
+
+@dataclass(frozen=True)
+class MembranePair:
+    """The DPI neuron's membrane pair (ML1, ML2) measured: its current ratio J against the membrane voltage.
+
+    ``v_mem`` (V), ``i_mem`` (A, the nFET copy at v_mem), ``j`` (A): J = I_g I_ML2 / I_ML1, so that
+    ML1 passes the share I_g / (I_g + J) of the input onto C_mem *exactly*, whatever the body
+    effect; ``i_in``, ``i_g`` (A): the sweep's input and the gain replica's current;
+    ``kappa_pair``: U_T d ln J / dV_mem (the pFET pair's slope factor with its source below its
+    well); ``beta``, ``rms_log_error``: J = I_g (I_mem/I_g)^beta fitted where the readout is in weak
+    inversion (10 pA - 10 nA), printed, not used.
+
+    Why J is the model's I_mem: with C dV/dt = I_in I_g / (I_g + J) - I_sum and
+    dJ/dt = (kappa_pair / U_T) J dV/dt, J obeys the core's DPI equation exactly, with
+    tau = C U_T / (kappa_pair I_tau); the leak, the AHP and the feedback are currents that enter
+    I_sum, functions of J through the measured map; the threshold is J at the amplifier's switch.
+    The readout's moderate inversion above ~10 nA (I_mem grows slower than exp(kappa_n V / U_T))
+    is inside the map, not in the equation.
+    """
+
+    v_mem: np.ndarray
+    i_mem: np.ndarray
+    j: np.ndarray
+    i_in: float
+    i_g: float
+    kappa_pair: float
+    beta: float
+    rms_log_error: float
+
+    def j_of(self, i_mem: ArrayLike) -> np.ndarray:
+        """J (A) at the membrane currents ``i_mem`` (A), log-log interpolated (clamped at the sweep's ends)."""
+        return np.exp(np.interp(np.log(np.asarray(i_mem, float)), np.log(self.i_mem), np.log(self.j)))
+
+    def i_mem_of(self, j: ArrayLike) -> np.ndarray:
+        """The membrane current (A) at the pair ratios ``j`` (A), log-log interpolated (clamped at the sweep's ends)."""
+        return np.exp(np.interp(np.log(np.asarray(j, float)), np.log(self.j), np.log(self.i_mem)))
+
+
+def measure_membrane_pair(i_in: float = PAIR_INPUT, ut: float | None = None, cache: bool = True) -> MembranePair:
+    """Sweep the DPI neuron's membrane pair (``neuron_dpi_tb-pair.cir``): J and I_mem against V_mem.
+
+    One ngspice DC sweep of the membrane voltage with ``i_in`` into the pair (milliseconds).
+
+    Parameters
+    ----------
+    i_in : float
+        Input current into the pair, A.
+    ut : float, optional
+        Thermal voltage for ``kappa_pair``, V (default: :func:`extract_transistor`'s).
+    cache : bool
+        Use the on-disk result cache.
+
+    Returns
+    -------
+    MembranePair
+        The map, I_g (A), kappa_pair and the printed beta.
+
+    Examples
+    --------
+    >>> pair = measure_membrane_pair()  # doctest: +SKIP
+    >>> round(pair.kappa_pair, 2), round(pair.beta, 2)  # doctest: +SKIP
+    (0.75, 1.06)
+    """
+    ut = extract_transistor(cache=cache).Ut if ut is None else float(ut)
+    run = ngspice.run(MEMBRANE_PAIR_TB, {"iin": float(i_in)}, cache=cache)
+    v, i_mem = run["sweep"], np.abs(run["i(vimem)"])
+    share = np.abs(run["i(vml1)"]) / float(i_in)
+    i_g = abs(float(run["i(vrg)"][0]))
+    ok = (share > 1e-6) & (share < 1 - 1e-6)  # where both arms carry a measurable current
+    v, i_mem, j = v[ok], i_mem[ok], i_g * (1.0 / share[ok] - 1.0)
+    mid = (j > 1e-11) & (j < 1e-7)
+    kappa_pair = float(np.polyfit(v[mid], np.log(j[mid]), 1)[0] * ut)
+    beta, rms = fit_split_exponent(i_mem, j, i_g, 1e-11, 1e-8)
+    return MembranePair(v, i_mem, j, float(i_in), i_g, kappa_pair, beta, rms)
+
+
+def fit_feedback_on_pair(feedback: FeedbackFit, pair: MembranePair, i_leak: float) -> FeedbackFit:
+    """The spike amplifier's feedback as a function of the pair ratio J, and the sigmoid fitted to it there.
+
+    The fitted range runs from where the feedback equals the membrane leak ``i_leak`` (below, the
+    leak dominates it) up to J at the inverter's switch (the spike, the model's threshold); the
+    fit is :func:`fit_feedback` on ln I_fb. Both ends are measured, neither is chosen.
+
+    Parameters
+    ----------
+    feedback : FeedbackFit
+        The DC sweep (:func:`measure_feedback`), with ``i_switch``.
+    pair : MembranePair
+        :func:`measure_membrane_pair`.
+    i_leak : float
+        The membrane leak I_tau, A.
+
+    Returns
+    -------
+    FeedbackFit
+        ``i_mem`` holds J (A); ``i_max`` = J at the switch; ``i_switch`` the switch's I_mem (A).
+    """
+    j = pair.j_of(feedback.i_mem)
+    j_th = float(pair.j_of(feedback.i_switch))
+    rising = feedback.i_mem <= feedback.i_switch
+    j_lo = float(np.interp(i_leak, feedback.i_fb[rising], j[rising]))
+    fit = fit_feedback(j, feedback.i_fb, j_th, float(np.log10(j_th / j_lo)))
+    return FeedbackFit(j, feedback.i_fb, j_th, fit.gain, fit.threshold, fit.norm, fit.rms_log_error,
+                       feedback.i_switch)
 
 
 def neuron_dpi_params(biases: NeuronDPIBiases, transistor: TransistorFit, base: ParamsLike = None) -> Params:
     """Behavioural soma parameters of the DPI neuron (``neuron_dpi.cir``) from its measured biases.
 
-    As :func:`neuron_params`, but the threshold and the feedback come from the spike
-    amplifier's DC sweep: ``I_th`` = the top of the fitted range
-    (:data:`FEEDBACK_THRESHOLD_FRACTION` of the switching current),
-    ``I_pfb_gain``, ``I_pfb_th``, ``I_pfb_norm`` = the fitted sigmoid (:func:`fit_feedback`); the
-    AHP DPI is fed for one AHP pulse of width ``t_ahp`` per spike (``t_pulse_ahp``), not the
-    refractory period.
+    The model's membrane current stands for the pair ratio J of :class:`MembranePair` (measured;
+    J obeys the core's DPI equation exactly): ``C_mem`` gives tau = C_mem U_T / (kappa_pair I_tau);
+    ``I_th`` = J at the spike amplifier's switch (the circuit's spike); ``I_pfb_gain``,
+    ``I_pfb_th``, ``I_pfb_norm`` = the sigmoid fitted to the feedback against J
+    (:func:`fit_feedback_on_pair`); ``t_ref`` = the refractory period read on the transient (with
+    the handshake it is the formula's C_ref (Vdd - V_sw)/I_ref within 3 %); the AHP DPI is fed for
+    one AHP pulse of width ``t_ahp`` per spike (``t_pulse_ahp``). To compare the model's I_mem with
+    the circuit's, map it back with ``biases.pair.i_mem_of``.
 
     Parameters
     ----------
@@ -1232,14 +1377,43 @@ def neuron_dpi_params(biases: NeuronDPIBiases, transistor: TransistorFit, base: 
     --------
     >>> tr = extract_transistor()  # doctest: +SKIP
     >>> p = neuron_dpi_params(measure_neuron_dpi_biases(transistor=tr), tr)  # doctest: +SKIP
-    >>> round(p.I_th * 1e9, 2), round(p.I_pfb_gain * 1e12, 1)  # nA, pA  # doctest: +SKIP
-    (36.94, 25.8)
+    >>> round(float(measure_neuron_dpi_biases().pair.i_mem_of(p.I_th)) * 1e9)  # nA: the switch  # doctest: +SKIP
+    739
     """
-    fb = biases.feedback
-    return _soma_params(
+    fb = biases.feedback_pair
+    if fb is None or biases.pair is None:
+        raise ParameterError("the DPI neuron's biases carry no membrane-pair map: use measure_neuron_dpi_biases()")
+    p = _soma_params(
         biases, transistor, base, biases.t_ahp,
         I_th=fb.i_max, I_pfb_gain=fb.gain, I_pfb_th=fb.threshold, I_pfb_norm=fb.norm,
     )
+    gain, exponent = fit_power_law_on_pair(biases.feedback, biases.pair, biases.I_tau)
+    return p.replace(
+        C_mem=effective_capacitance(biases.netlist_params["cmem"], biases.pair.kappa_pair, p),
+        t_ref=biases.t_ref_transient,
+        I_pfb_gain=gain, I_pfb_th=fb.i_max, n_pfb=exponent,  # the power law (n_pfb > 0) replaces the sigmoid
+    )
+
+
+def fit_power_law_on_pair(feedback: FeedbackFit, pair: MembranePair, i_leak: float) -> tuple[float, float]:
+    """I_fb = gain (J / J_switch)^n fitted on ln I_fb over the range of :func:`fit_feedback_on_pair`: (gain in A, n).
+
+    Examples
+    --------
+    >>> i = np.logspace(-12, -6, 200)
+    >>> pair = MembranePair(i, i, i, 2e-10, 1e-9, 0.75, 1.0, 0.0)  # J = I_mem
+    >>> fb = FeedbackFit(i, 1e-3 * i**0.9 * 1e-6**0.1, 1e-6, 0.0, 0.0, 0.0, 0.0, 1e-6)
+    >>> gain, n = fit_power_law_on_pair(fb, pair, 1e-12)
+    >>> round(gain * 1e9, 6), round(n, 6)  # nA: k I_switch
+    (1.0, 0.9)
+    """
+    j = pair.j_of(feedback.i_mem)
+    j_th = float(pair.j_of(feedback.i_switch))
+    rising = feedback.i_mem <= feedback.i_switch
+    j_lo = float(np.interp(i_leak, feedback.i_fb[rising], j[rising]))
+    sel = (j >= j_lo) & (j <= j_th) & (feedback.i_fb > 0)
+    n, c = np.polyfit(np.log(j[sel] / j_th), np.log(feedback.i_fb[sel]), 1)
+    return float(np.exp(c)), float(n)
 
 
 __all__ = [
@@ -1274,4 +1448,11 @@ __all__ = [
     "neuron_dpi_params",
     "PULSE_PROBE",
     "measure_pulse_widths",
+    "MEMBRANE_PAIR_TB",
+    "PAIR_INPUT",
+    "MembranePair",
+    "fit_split_exponent",
+    "measure_membrane_pair",
+    "fit_feedback_on_pair",
+    "fit_power_law_on_pair",
 ]

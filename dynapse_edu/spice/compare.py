@@ -592,11 +592,13 @@ NEURON_WHY = (
     "most near rheobase"
 )
 NEURON_DPI_WHY = (
-    "the circuit's feedback is k I_mem (the spike amplifier's short-circuit current, a power law of "
-    "slope 1 that blows up in finite time), the model's a sigmoid of I_mem fitted over two decades "
-    "below a hard threshold (calibration.measure_feedback); the reset releases gradually as Cref "
-    "crosses the inverter's switching region; the mirrors' Early effect; the behavioural soma also "
-    "carries its resting synaptic leakages, which matter most near rheobase"
+    "the model's I_mem is the membrane pair's ratio J (calibration.MembranePair: J obeys the DPI equation "
+    "exactly, with the pair's body-effect kappa; the readout's moderate inversion above ~10 nA is in the "
+    "measured map), its threshold J at the spike amplifier's switch; the circuit's feedback is k I_mem, the "
+    "model's a power law of J fitted from where it equals the leak up to the switch "
+    "(calibration.fit_power_law_on_pair: slope 0.84, not exactly one power over three decades); the mirrors' "
+    "Early effect; the behavioural soma also carries its resting synaptic leakages, which matter most near "
+    "rheobase"
 )
 #: The transistor neurons: ``"adexp"`` (``neuron_adexp.cir``, comparator threshold and switched
 #: feedback) and ``"dpi"`` (``neuron_dpi.cir``, the published spike-event amplifier). The
@@ -859,10 +861,9 @@ ADAPTATION_IAHW = {"adexp": 60e-12, "dpi": 500e-12}
 ADAPTATION_WHY = {
     "adexp": "; the model's AHP is fed for t_ref through the DPI equation, as the netlist's",
     "dpi": (
-        "; the model's refractory period is C_ref (Vdd - V_sw) / I_ref (2.5 ms), the circuit's 0.83 ms"
-        " (C_ref charges only while the spike lasts): 2.5 ms of every model ISI is immune to the AHP,"
-        " and with 0.83 ms the model's membrane is too fast for the F-I target; the AHP switch's"
-        " off-current (0.3 pA) slows the circuit's AHP decay by 11-16 %, which the model has not"
+        "; both refractory periods are C_ref (Vdd - V_sw) / I_ref (the handshake charges C_ref to Vdd);"
+        " the AHP switch's off-current (0.3 pA) slows the circuit's AHP decay by 11-16 %, which the model"
+        " has not"
     ),
 }
 
@@ -949,6 +950,24 @@ def compare_neuron_adaptation(
     )
 
 
+def model_to_i_mem(biases: Any) -> Callable[[ArrayLike], np.ndarray]:
+    """The map from the calibrated model's membrane current to the circuit's I_mem (A -> A).
+
+    The DPI neuron's model integrates the membrane pair's ratio J
+    (:class:`~dynapse_edu.spice.calibration.MembranePair`): its I_mem is mapped back through the
+    measured pair; the comparator neuron's model current is I_mem itself.
+
+    Examples
+    --------
+    >>> float(model_to_i_mem(object())(2e-9))
+    2e-09
+    """
+    pair = getattr(biases, "pair", None)
+    if pair is None:
+        return lambda i: np.asarray(i, float)
+    return lambda j: pair.i_mem_of(np.maximum(np.asarray(j, float), 1e-18))
+
+
 #: Where the upswing is sampled: these many seconds before the membrane current reaches the threshold.
 UPSWING_OFFSETS = (2e-3, 1e-3, 0.5e-3)
 
@@ -965,7 +984,8 @@ def compare_neuron_upswing(
     For each input current both neurons start at rest and fire twice; the second
     upswing (after a reset) is compared. Its end is where I_mem reaches the behavioural
     threshold ``I_th``: the model's spike; in the circuit, the membrane current copy ``i(vimem)``
-    crossing ``I_th``. Metrics: I_mem
+    crossing ``I_th`` (for the DPI neuron both in I_mem: the model's pair ratio J mapped back,
+    :func:`model_to_i_mem`, so its threshold is the amplifier's switch). Metrics: I_mem
     2, 1 and 0.5 ms before that (:data:`UPSWING_OFFSETS`; target: within 20 %, issue 12). The
     curves are I_mem against the time to threshold.
 
@@ -999,6 +1019,8 @@ def compare_neuron_upswing(
     'I_mem -0.5 ms, 200 pA (A)'
     """
     biases, p = calibrated_neuron(circuit, netlist_params, transistor, cache)
+    to_i_mem = model_to_i_mem(biases)
+    i_th = float(to_i_mem(p.I_th))
     currents = np.atleast_1d(np.asarray(currents, float))
     window = max(UPSWING_OFFSETS)
     grid = np.linspace(-window, -1e-5, 200)  # up to 10 us before the end (the model's trace is reset at 0)
@@ -1009,10 +1031,10 @@ def compare_neuron_upswing(
         _, run = circuit_spikes(current, duration, netlist_params, cache, circuit)
         t_s, i_s = run["time"], np.abs(run["i(vimem)"])
         result = _model_run(p, current, duration, 1e-5)
-        t_m, i_m = result.t, result.trace("I_mem")
+        t_m, i_m = result.t, to_i_mem(result.trace("I_mem"))
         # the end of each upswing: I_mem crossing I_th in the circuit, the spike (reset at I_th) in the model
         ends = {
-            "circuit": spike_times_from_trace(t_s, np.log(np.maximum(i_s, 1e-18)), float(np.log(p.I_th))),
+            "circuit": spike_times_from_trace(t_s, np.log(np.maximum(i_s, 1e-18)), float(np.log(i_th))),
             "model": np.asarray(result.spike_times[0], float),
         }
         traces = []
@@ -1053,6 +1075,7 @@ __all__ = [
     "DEFAULT_NEURON",
     "ADAPTATION_IAHW",
     "UPSWING_OFFSETS",
+    "model_to_i_mem",
     "neuron_testbench",
     "calibrated_neuron",
     "spike_times_from_trace",

@@ -16,9 +16,10 @@ def test_defaults_are_the_original_values(single_neuron_ref):
     # and every parameter of ours has an original counterpart that was checked
     checked = {SEED_NAMES[k] for k in original if k in SEED_NAMES}
     assert checked == set(FIELD_NAMES) - BEYOND_SEED
-    # the pulse widths and the output exponent, which the original does not have, default to its instant
-    # jumps and the ideal DPI
+    # the pulse widths, the output exponent and the feedback's power law, which the original does not have,
+    # default to its instant jumps, the ideal DPI and its sigmoid
     assert Params().t_pulse is None and Params().t_pulse_ahp is None and Params().gamma_syn == 1.0
+    assert Params().n_pfb == 0.0
 
 
 @pytest.mark.parametrize("name", ["t_pulse", "t_pulse_ahp"])

@@ -103,7 +103,10 @@ def test_pair_exponent_is_measured_at_the_pairs_own_source(tr):
     assert low.gamma == pytest.approx(tr.kappa_p / low.kappa_pair)
 
 
-@pytest.mark.parametrize("circuit", compare.NEURON_CIRCUITS)
+CIRCUITS_FI = compare.NEURON_CIRCUITS
+
+
+@pytest.mark.parametrize("circuit", CIRCUITS_FI)
 def test_neuron_fi_within_10_percent(tr, circuit):
     currents = (5e-12, 10e-12, 50e-12, 200e-12, 1e-9, 2e-9)
     cmp = compare.compare_neuron_fi(currents, transistor=tr, n_isi=6, circuit=circuit)
@@ -126,7 +129,7 @@ def test_dpi_neuron_adaptation_is_fed_by_its_own_pulse(tr):
     """The AHP pulse width, not the refractory bias, sets the DPI neuron's adaptation (issue 12)."""
     short = compare.compare_neuron_adaptation(500e-12, 300e-12, 0.1, transistor=tr, circuit="dpi")
     s_short, _ = short.unscored["adaptation last/first"]
-    assert s_short > 1.2
+    assert s_short > 1.1  # 1.16: with the handshake's full 2.6 ms refractory period fewer spikes fit in 0.1 s
     longer = compare.compare_neuron_adaptation(
         500e-12, 300e-12, 0.1, {"tpulse_ahp": 200e-6}, transistor=tr, circuit="dpi"
     )
@@ -144,12 +147,19 @@ def test_comparator_neuron_adaptation_within_target(tr):
     assert cmp.target == 0.15 and cmp.ok, cmp.report()
 
 
-@pytest.mark.parametrize("circuit", compare.NEURON_CIRCUITS)
+@pytest.mark.parametrize("circuit", CIRCUITS_FI)
 def test_neuron_upswing_within_20_percent(tr, circuit):
     cmp = compare.compare_neuron_upswing((20e-12, 200e-12), transistor=tr, circuit=circuit)
     assert len(cmp.metrics) == 2 * len(compare.UPSWING_OFFSETS)
+    i_th = float(compare.model_to_i_mem(cmp.extra["biases"])(cmp.extra["params"].I_th))
+    assert np.nanmax(cmp.spice) <= 1.1 * i_th  # the window ends at the threshold
     assert cmp.target == 0.20 and cmp.ok, cmp.report()
-    assert np.nanmax(cmp.spice) <= 1.1 * cmp.extra["params"].I_th  # the window ends at the threshold
+
+
+def test_dpi_neuron_adaptation_within_target(tr):
+    """Refractory period charged by the handshake, the model's I_mem the pair's ratio J: within 15 % (issue 12)."""
+    cmp = compare.compare_neuron_adaptation(transistor=tr, circuit="dpi")
+    assert cmp.target == 0.15 and cmp.ok, cmp.report()
 
 
 def test_unknown_circuit_is_rejected():
