@@ -166,6 +166,8 @@ class Comparison:
             ax.set_yscale("log")
         if self.log_x:
             ax.set_xscale("log")
+        else:
+            ax.xaxis.set_major_locator(plt.MaxNLocator(6))  # times like -0.00175 s: few enough not to overlap
         ax.set_xlabel(self.x_label)
         ax.set_ylabel(self.y_label)
         worst = f" (worst {100 * self.worst:.1f} %)" if self.metrics else ""
