@@ -514,20 +514,8 @@ def dpi_under_input_ideal(I: float, s: float, I_in: float, I_g: float, I_tau: fl
 
     Parameters
     ----------
-    I : float
-        Current at the start, A (raised to ``I0`` if below).
-    s : float
-        Time, s (0 or less: the start current).
-    I_in : float
-        Input current, A (the weight current while a pulse is on; 0: plain decay).
-    I_g : float
-        Gain current, A (``alpha * I_tau``).
-    I_tau : float
-        Leak current, A.
-    tau : float
-        Time constant, s (:func:`dpi_tau`).
-    I0 : float
-        Leakage floor, A.
+    I, s, I_in, I_g, I_tau, tau, I0 : float
+        As in :func:`dpi_under_input` (currents in A, times in s), which calls this for ``gamma`` = 1.
 
     Returns
     -------
