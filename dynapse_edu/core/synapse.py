@@ -76,8 +76,8 @@ ones mapped through :math:`I_{syn} = I_g (J/I_g)^\gamma` (:func:`dpi_under_input
 is :math:`I_g (I_{in}/I_\tau - 1)^\gamma` (:func:`dpi_steady_state`), and without input nothing
 changes: :math:`I_{syn}` still decays as :math:`e^{-t/\tau}` and rests on the same floor. The
 exponent acts only where the DPI integrates an input (a pulse); the instant jump, an abstraction of
-the original simulator, does not carry it. It is measured on the transistor-level synapse
-(:func:`dynapse_edu.spice.calibration.measure_gain_exponent`; 0.815 on the project's model card).
+the original simulator, does not carry it. It is measured on the transistor-level synapse's pair
+(:func:`dynapse_edu.spice.calibration.measure_pair_exponent`: 0.84 on the project's model card).
 
 The leakage floor
 -----------------
