@@ -358,6 +358,46 @@ def weight_current_for_jump(jump: ArrayLike, alpha: ArrayLike, weight: ArrayLike
     return float(I_w) if np.ndim(I_w) == 0 else I_w
 
 
+def pulse_weight_current(I_w0: ArrayLike, t_pulse: ArrayLike, tau: ArrayLike) -> np.ndarray | float:
+    r"""The weight current whose input pulse adds what the instant jump of ``I_w0`` adds, in A.
+
+    A pulse of width :math:`t_p` moves a DPI far above its gain current
+    (:math:`I_{syn} \gg I_g`, the linear regime) a fraction :math:`1 - e^{-t_p/\tau}` of the way
+    to its steady state :math:`I_g I_w / I_\tau` (:func:`dpi_under_input`), so it adds
+    :math:`\alpha I_w (1 - e^{-t_p/\tau})` to what free decay leaves: the jump
+    :math:`\alpha I_{w0}` (:func:`spike_jump`) when
+
+    .. math:: I_w = \frac{I_{w0}}{1 - e^{-t_p/\tau}} \approx I_{w0}\,\frac{\tau}{t_p}
+              \quad (t_p \ll \tau).
+
+    Near rest (:math:`I_{syn} \lesssim I_g`) the same pulse adds less: the DPI's
+    :math:`(1 + I_g/I_{syn})` factor (:func:`dpi_derivative`). Hardware mode starts its weight
+    biases from this rule (:func:`dynapse_edu.hardware.bank.pulse_params`), so that a network tuned
+    with instant jumps behaves alike with pulses once its synapses are charged.
+
+    Parameters
+    ----------
+    I_w0 : float or array
+        Base weight current of the instant-jump model, A.
+    t_pulse : float or array
+        Pulse width, s (> 0).
+    tau : float or array
+        Time constant of the DPI, s (> 0).
+
+    Returns
+    -------
+    float or ndarray
+        The weight current, A.
+
+    Examples
+    --------
+    >>> round(pulse_weight_current(100e-12, 10e-6, 3.5e-3) * 1e9, 3)  # nA: about tau / t_pulse = 350 x
+    35.05
+    """
+    I_w = np.divide(I_w0, -np.expm1(-np.divide(t_pulse, tau)))
+    return float(I_w) if np.ndim(I_w) == 0 else I_w
+
+
 def dpi_kernel(t: ArrayLike, jump: float, tau: float, I0: float) -> np.ndarray:
     """Closed-form response to one spike at t = 0 from rest: max((I0 + jump) exp(-t / tau), I0), in A.
 
@@ -768,6 +808,7 @@ __all__ = [
     "dpi_decay_exact",
     "spike_jump",
     "weight_current_for_jump",
+    "pulse_weight_current",
     "dpi_kernel",
     "dpi_steady_state",
     "dpi_under_input",

@@ -12,11 +12,12 @@ keeps what one core's generator is set to:
   the second membrane leak and the biases without model effect), and for a
   Params-backed bias once it is set by (coarse, fine);
 * whether the core's synapses take input spikes as pulses (:attr:`BiasBank.pulses`,
-  :meth:`BiasBank.use_pulses`): off by default (instant jumps, as the original
-  simulator); on, every input spike is a pulse of width
+  :meth:`BiasBank.use_pulses`): on, as on the chip, every input spike is a pulse of width
   :func:`~dynapse_edu.hardware.biasgen.pulse_width` of the ``PULSE_PWLK_P``
   current (per neuron, with its mismatch) into its DPI (``Params.t_pulse``,
-  :mod:`dynapse_edu.core.dynamics`, "The pulse extender");
+  :mod:`dynapse_edu.core.dynamics`, "The pulse extender"); off, instant jumps, as the original
+  simulator. A bank alone starts with them off; a board in hardware mode turns them on, and
+  starts from :func:`pulse_params` (weight currents raised so that a pulse adds what the jump did);
 * nothing else: the generator currents follow from the settings, the model
   parameters from the currents, by the one map of
   :data:`~dynapse_edu.hardware.biasgen.BIASES`.
@@ -49,6 +50,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..core.params import FIELD_NAMES, Params, ParamsLike, resolve
+from ..core.synapse import SYNAPSE_TYPES, pulse_weight_current, synapse_key
 from ..errors import HardwareLimitError, ParameterError
 from .biasgen import (
     BIAS_NAMES,
@@ -130,13 +132,15 @@ class BiasBank:
         The core this bank belongs to, 0..3 (used in error messages).
     chip : int
         The chip of that core, 0..3 (used in error messages).
+    pulses : bool
+        Whether input spikes start as pulses (:meth:`use_pulses`); False: instant jumps.
 
     Raises
     ------
     HardwareLimitError
         If ``core`` or ``chip`` is out of range.
     ParameterError
-        If ``params`` is not valid.
+        If ``params`` is not valid, or ``pulses`` not a bool.
 
     Examples
     --------
@@ -147,7 +151,7 @@ class BiasBank:
     (0, 68)
     """
 
-    def __init__(self, params: ParamsLike = None, core: int = 0, chip: int = 0) -> None:
+    def __init__(self, params: ParamsLike = None, core: int = 0, chip: int = 0, pulses: bool = False) -> None:
         self.core = _label_number("core", core, CORES_PER_CHIP)
         self.chip = _label_number("chip", chip, CHIPS_PER_BOARD)
         self._params = resolve(params)
@@ -155,6 +159,7 @@ class BiasBank:
         self._settings: dict[str, tuple[int, int]] = {name: BIASES[name].default for name in EXTRA_BIASES}
         self._currents: dict[str, float] | None = None  # effective currents, kept until the state changes
         self._pulses = False
+        self.use_pulses(pulses)
 
     def _commit(self, params: Params, settings: dict[str, tuple[int, int]]) -> None:
         """The one place the state changes (after every check passed)."""
@@ -175,16 +180,16 @@ class BiasBank:
         On, :meth:`neuron_params` gives every neuron ``t_pulse`` =
         :func:`~dynapse_edu.hardware.biasgen.pulse_width` of its effective ``PULSE_PWLK_P``
         current: each input spike lets the weight current into its DPI for that time,
-        instead of the instant jump ``I_w0 alpha w``. With the default weight biases that
-        charges the synapses far less than the jump (a pulse of a few us against a DPI
-        time constant of ms): raise the weights (``PS_WEIGHT_*``) or lengthen the pulse
-        (a smaller ``PULSE_PWLK_P``) with it. The adaptation pulse has no bias of its own
-        on the chip: it follows ``Params.t_pulse_ahp`` (:meth:`set_params`).
+        instead of the instant jump ``I_w0 alpha w``. With the original's weight currents
+        (100 pA) that charges the synapses far less than the jump (a pulse of 10 us against a
+        DPI time constant of ms): raise the weights (``PS_WEIGHT_*``, :func:`pulse_params`) or
+        lengthen the pulse (a smaller ``PULSE_PWLK_P``) with it. The adaptation pulse has no
+        bias of its own on the chip: it follows ``Params.t_pulse_ahp`` (:meth:`set_params`).
 
         Parameters
         ----------
         on : bool
-            True: pulses; False: instant jumps (the default of a new bank).
+            True: pulses; False: instant jumps.
 
         Raises
         ------
@@ -512,4 +517,52 @@ class BiasBank:
         return out
 
 
-__all__ = ["BiasBank", "BiasReport", "BiasList"]
+def pulse_params(params: ParamsLike = None, t_pulse: float | None = None) -> Params:
+    """The parameters with each synapse's weight current raised to its pulse equivalent.
+
+    A board in hardware mode starts from these (:class:`~dynapse_edu.hardware.board.Board`,
+    ``params=None``): every input spike is a pulse of ``t_pulse`` (10 us, the default
+    ``PULSE_PWLK_P``), and each ``I_w0_<synapse>`` becomes
+    :func:`~dynapse_edu.core.synapse.pulse_weight_current` of it, about tau / t_pulse times
+    larger (35 nA for AMPA, 354 nA for NMDA, 142 nA for GABA_A and GABA_B at the defaults), so
+    that a pulse into a charged synapse adds the original's jump. Near rest it adds less (the
+    DPI's nonlinearity, chapter 2): a weight-1 AMPA spike raises a synapse at rest to 66 pA,
+    not 400. The rule is taken once, at the start; later changes of a leak (``I_tau``) do not
+    move the weights.
+
+    Parameters
+    ----------
+    params : Params, dict or None
+        The instant-jump parameters (None: the defaults).
+    t_pulse : float or None
+        Pulse width in s (> 0); None: :func:`~dynapse_edu.hardware.biasgen.pulse_width` of the
+        default ``PULSE_PWLK_P`` setting.
+
+    Returns
+    -------
+    Params
+        ``params`` with the four weight currents replaced.
+
+    Raises
+    ------
+    ParameterError
+        If ``params`` is not valid, ``t_pulse`` not a positive number, or a weight current
+        leaves its allowed range.
+
+    Examples
+    --------
+    >>> round(pulse_params().I_w0_ampa * 1e9, 2)  # nA
+    35.49
+    """
+    p = resolve(params)
+    if t_pulse is None:
+        t_pulse = pulse_width(bias_current(*BIASES["PULSE_PWLK_P"].default) + p.I0)
+    elif not is_number(t_pulse) or not 0 < t_pulse < math.inf:
+        raise ParameterError(f"pulse_params(t_pulse={t_pulse!r}): t_pulse must be a number of seconds > 0")
+    fields = {f"I_w0_{synapse_key(syn)}": syn for syn in SYNAPSE_TYPES}
+    return p.replace(**{
+        field: pulse_weight_current(getattr(p, field), t_pulse, p.tau_syn(syn)) for field, syn in fields.items()
+    })
+
+
+__all__ = ["pulse_params", "BiasBank", "BiasReport", "BiasList"]

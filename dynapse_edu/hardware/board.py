@@ -14,7 +14,10 @@ a :class:`~dynapse_edu.hardware.bank.BiasBank` (:meth:`Board.bank`).
 In hardware mode (``hardware=True``, the default of a Board) the routing
 memory is enforced (:mod:`dynapse_edu.hardware.routing`): integer weights of 1..64 CAM
 entries per neuron, 4 SRAM destinations per neuron (3 with monitoring), no tag
-aliasing. Every rule broken raises :class:`~dynapse_edu.errors.HardwareLimitError`
+aliasing; and input spikes are pulses, as on the chip: each lets its weight current into
+its DPI for the width ``PULSE_PWLK_P`` sets (:meth:`Board.use_pulses`), from weight currents
+that make a pulse add what the original's instant jump did
+(:func:`~dynapse_edu.hardware.bank.pulse_params`, when ``params`` is None). Every rule broken raises :class:`~dynapse_edu.errors.HardwareLimitError`
 (or :class:`~dynapse_edu.errors.ParameterError` for a bad argument) naming the
 value, the limit and the neuron, and leaves the board exactly as it was.
 
@@ -53,7 +56,7 @@ from ..core.synapse import SYNAPSE_TYPES, synapse_index
 from ..engines.limits import IntegrationLimitError
 from ..engines.registry import simulate
 from ..errors import HardwareLimitError, ParameterError
-from .bank import BiasBank, BiasList
+from .bank import BiasBank, BiasList, pulse_params
 from .bank import BiasReport as BiasReport  # moved to bank; still importable from here
 from .biasgen import BIASES, BiasSetting
 from .inputs import SpikeSource
@@ -223,10 +226,14 @@ class Board:
         Chips on the board, 1..4.
     params : Params, dict or None
         Model parameters of every core at start (a :class:`~dynapse_edu.core.params.Params`,
-        a dict of overrides of the defaults, or None for the defaults).
+        a dict of overrides of the defaults, or None for the defaults; in hardware mode
+        None gives :func:`~dynapse_edu.hardware.bank.pulse_params`, the defaults with
+        weight currents for pulses).
     hardware : bool
         Enforce the routing memory: integer weights, 64 CAM entries per
-        neuron, 4 SRAM destinations, no tag aliasing (default True).
+        neuron, 4 SRAM destinations, no tag aliasing; and take input spikes as
+        pulses (:meth:`use_pulses`) (default True). False: any real weight, instant jumps,
+        the original simulator.
     monitor : bool
         Keep SRAM entry 0 of every neuron for sending its spikes to the host.
     mismatch : Mismatch or None
@@ -243,8 +250,8 @@ class Board:
     Examples
     --------
     >>> board = Board(n_chips=2, mismatch=Mismatch(seed=3))
-    >>> board.n_chips, board.hardware, len(board.neuron_ids)
-    (2, True, 0)
+    >>> board.n_chips, board.hardware, board.pulses, len(board.neuron_ids)
+    (2, True, True, 0)
     """
 
     def __init__(
@@ -263,9 +270,9 @@ class Board:
         self.hardware = flag(hardware, "hardware", where=type(self).__name__)
         self.monitor = flag(monitor, "monitor", where=type(self).__name__)
         self.mismatch = mismatch
-        base = resolve(params)
+        base = pulse_params() if self.hardware and params is None else resolve(params)
         #: one bias bank per core, core index = chip * 4 + core
-        self._banks = [BiasBank(base, core=k % CORES_PER_CHIP, chip=k // CORES_PER_CHIP)
+        self._banks = [BiasBank(base, core=k % CORES_PER_CHIP, chip=k // CORES_PER_CHIP, pulses=self.hardware)
                        for k in range(self.n_chips * CORES_PER_CHIP)]
         self._allocated = np.zeros(self.n_chips * NEURONS_PER_CHIP, dtype=bool)
         self._tau2 = np.zeros(self.n_chips * NEURONS_PER_CHIP, dtype=bool)
@@ -398,13 +405,16 @@ class Board:
         """Make input spikes pulses of the width ``PULSE_PWLK_P`` sets, on every core (or instant jumps again).
 
         The switch between the two input models (:mod:`dynapse_edu.core.dynamics`, "The pulse extender"):
-        off (the default), each input spike adds ``I_w0 alpha w`` to its synapse at once, as the
-        original simulator; on, it lets the weight current ``I_w0 w`` into the DPI for
-        ``t_pulse`` = :func:`~dynapse_edu.hardware.biasgen.pulse_width` of the core's ``PULSE_PWLK_P``
-        current (each neuron's own, with mismatch), as the circuit does. With the default biases a
-        pulse of 10 us charges a synapse far less than the jump (measured in issue 12: a neuron that
-        fires 53 times in part 1 with jumps stays silent): raise the weight biases with it. One core
-        alone: :meth:`bank` ``(core).use_pulses()``. Saved and loaded with the configuration.
+        on (the default in hardware mode), each input spike lets the weight current ``I_w0 w`` into
+        its DPI for ``t_pulse`` = :func:`~dynapse_edu.hardware.biasgen.pulse_width` of the core's
+        ``PULSE_PWLK_P`` current (each neuron's own, with mismatch), as the circuit does; off (the
+        default with ``hardware=False``), it adds ``I_w0 alpha w`` to its synapse at once, as the
+        original simulator. Each model needs its own weight currents: a pulse of 10 us from the
+        original's 100 pA charges a synapse far less than the jump (a neuron that fires 53 times in
+        part 1 with jumps stays silent), and the pulse weights of hardware mode
+        (:func:`~dynapse_edu.hardware.bank.pulse_params`, 35-354 nA) make jumps hundreds of times
+        too large. One core alone: :meth:`bank` ``(core).use_pulses()``. Saved and loaded with the
+        configuration.
 
         Parameters
         ----------
@@ -419,9 +429,11 @@ class Board:
         Examples
         --------
         >>> board = Board(n_chips=1)
-        >>> board.use_pulses()
         >>> board.pulses, round(board.bank(0).neuron_params().t_pulse * 1e6, 3)  # us
         (True, 10.006)
+        >>> board.use_pulses(False)  # the original's instant jumps
+        >>> board.pulses, board.bank(0).neuron_params().t_pulse
+        (False, None)
         """
         on = flag(on, "on", where="use_pulses")
         for bank in self._banks:

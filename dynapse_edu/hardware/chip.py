@@ -18,10 +18,12 @@ every state variable.
 A :class:`Chip` is a :class:`~dynapse_edu.hardware.board.Board` with one chip: 4 cores
 of 256 neurons (every one of them can be allocated), 25 biases per core shared
 by its neurons (:mod:`dynapse_edu.hardware.biasgen`), optional mismatch
-(:mod:`dynapse_edu.hardware.mismatch`). By default it accepts real-valued weights, as
-the original simulator did; ``Chip(hardware=True)`` also enforces the routing
-memory of the real chip (integer weights, 64 CAM entries and 4 SRAM
-destinations per neuron, :mod:`dynapse_edu.hardware.routing`).
+(:mod:`dynapse_edu.hardware.mismatch`). By default it is the original simulator: real-valued
+weights, each input spike an instant jump; ``Chip(hardware=True)`` is the real chip: it enforces the
+routing memory (integer weights, 64 CAM entries and 4 SRAM destinations per neuron,
+:mod:`dynapse_edu.hardware.routing`) and takes input spikes as pulses of the width
+``PULSE_PWLK_P`` sets, from weight currents for pulses
+(:func:`~dynapse_edu.hardware.bank.pulse_params`).
 
 >>> chip = Chip(hardware=True)
 >>> pop = chip.get_neurons(2, core=0)
@@ -51,10 +53,12 @@ class Chip(Board):
     ----------
     params : Params, dict or None
         Parameters for every core at start: a :class:`~dynapse_edu.core.params.Params`,
-        a dict of overrides of the defaults, or None (defaults).
+        a dict of overrides of the defaults, or None (defaults; in hardware mode
+        :func:`~dynapse_edu.hardware.bank.pulse_params`).
     hardware : bool
-        Enforce the routing memory (integer weights 1..64, CAM, SRAM, aliasing);
-        default False: real-valued weights, as in the original simulator.
+        Enforce the routing memory (integer weights 1..64, CAM, SRAM, aliasing) and take input
+        spikes as pulses (:meth:`~dynapse_edu.hardware.board.Board.use_pulses`);
+        default False: real-valued weights and instant jumps, as in the original simulator.
     monitor : bool
         Keep SRAM entry 0 of each neuron for the host (hardware mode).
     mismatch : Mismatch or None

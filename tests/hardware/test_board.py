@@ -9,6 +9,8 @@ import pytest
 from dynapse_edu import PoissonGenerator, RegularGenerator
 from dynapse_edu.errors import HardwareLimitError, ParameterError
 from dynapse_edu.hardware import config as config_module
+from dynapse_edu.core.params import Params
+from dynapse_edu.hardware.bank import pulse_params
 from dynapse_edu.hardware.board import Board, ConnectionArrays
 from dynapse_edu.hardware.config import board_to_dict
 
@@ -154,10 +156,11 @@ def test_use_pulses_switches_every_core_and_round_trips_through_the_configuratio
     from dynapse_edu.hardware import config
     from dynapse_edu.hardware.biasgen import pulse_width
 
-    board = Board(n_chips=1)
-    assert not board.pulses
+    assert not Board(n_chips=1, hardware=False).pulses  # the original simulator: instant jumps
+    board = Board(n_chips=1)  # hardware mode: pulses
     pop = board.get_neurons(2, core=1)
-    assert all(p.t_pulse is None for p in board.neuron_params())
+    board.use_pulses(False)
+    assert not board.pulses and all(p.t_pulse is None for p in board.neuron_params())
     board.set_bias(1, "PULSE_PWLK_P", 4, 60)
     board.use_pulses()
     width = pulse_width(board.bank(1).currents()["PULSE_PWLK_P"])
@@ -176,23 +179,45 @@ def test_use_pulses_switches_every_core_and_round_trips_through_the_configuratio
     assert len(pop) == 2
 
 
-def test_pulses_change_the_run_and_the_default_pulse_is_weak():
-    """With the default biases a 10 us pulse charges AMPA ~100 x less than the instant jump (issue 12, item 4)."""
+def _peak(board: Board, weight: int, times: list[float]) -> float:
+    """Largest I_ampa of one neuron of ``board`` driven by input spikes at ``times`` (s) of ``weight``."""
     from dynapse_edu.hardware.inputs import SpikeGenerator
 
-    def peak(pulses: bool) -> float:
-        board = Board(n_chips=1)
-        pop = board.get_neurons(1, core=0)
-        src = SpikeGenerator([0], [0.01])
-        board.add_input(src)
-        board.add_connection(src, pop, "AMPA", 1)
-        if pulses:
-            board.use_pulses()
-        return float(board.run(0.012, neurons=pop, dt=2e-6).trace("I_ampa").max())
+    pop = board.get_neurons(1, core=0)
+    src = SpikeGenerator([0] * len(times), times)
+    board.add_input(src)
+    board.add_connection(src, pop, "AMPA", weight)
+    return float(board.run(times[-1] + 0.002, neurons=pop, dt=2e-6).trace("I_ampa").max())
 
-    jump, pulse = peak(False), peak(True)
+
+def test_pulses_change_the_run_and_the_original_weights_are_weak_with_pulses():
+    """With the original's 100 pA a 10 us pulse charges AMPA 40 000 x less than the instant jump (issue 12)."""
+    jump = _peak(Board(n_chips=1, hardware=False), 1, [0.01])
+    weak = Board(n_chips=1, params=Params())  # hardware mode (pulses) with the original's weight currents
+    assert weak.pulses
     assert jump == pytest.approx(401e-12, rel=1e-3)  # I0 + I_w0 alpha
-    assert 1.005e-12 < pulse < 1.02e-12  # I0 + about 11 fA: 40 000 x less than the jump
+    assert 1.005e-12 < _peak(weak, 1, [0.01]) < 1.02e-12  # I0 + about 11 fA
+
+
+def test_hardware_mode_pulse_weights_add_the_jump_to_a_charged_synapse_and_less_at_rest():
+    """Board(hardware=True) starts from pulse_params: the pulse adds alpha I_w0 far above I_g, less near rest."""
+    from dynapse_edu.core.synapse import dpi_pulse_response
+
+    p = Params()
+    board = Board(n_chips=1)
+    assert board.params(0) == pulse_params() and board.pulses
+    hw = board.params(0)
+    tau, I_g, width = p.tau_syn("AMPA"), p.alpha_ampa * p.I_tau_ampa, board.bank(0).neuron_params().t_pulse
+    assert hw.I_w0_ampa == pytest.approx(p.I_w0_ampa / -np.expm1(-width / tau), rel=1e-12)
+    at_rest = _peak(board, 1, [0.01])
+    exact = dpi_pulse_response([0.01 + width], [0.01], width, hw.I_w0_ampa, I_g, p.I_tau_ampa, tau, p.I0)[0]
+    assert at_rest == pytest.approx(exact, rel=2e-3)
+    assert 50e-12 < at_rest < 80e-12  # not the jump's 400 pA: the DPI's (1 + I_g / I) near rest
+    # a synapse charged by weight 16 first: the second spike adds about alpha I_w0 w as the jump would
+    two = _peak(Board(n_chips=1), 16, [0.01, 0.0101])
+    one = _peak(Board(n_chips=1), 16, [0.01])
+    added = two - one * np.exp(-100e-6 / tau)
+    assert added == pytest.approx(16 * p.jump("AMPA"), rel=0.05)
 
 
 def test_run_passes_progress_to_the_integrator(capsys):
