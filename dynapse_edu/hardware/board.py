@@ -17,7 +17,8 @@ entries per neuron, 4 SRAM destinations per neuron (3 with monitoring), no tag
 aliasing; and input spikes are pulses, as on the chip: each lets its weight current into
 its DPI for the width ``PULSE_PWLK_P`` sets (:meth:`Board.use_pulses`), from weight currents
 that make a pulse add what the original's instant jump did
-(:func:`~dynapse_edu.hardware.bank.pulse_params`, when ``params`` is None). Every rule broken raises :class:`~dynapse_edu.errors.HardwareLimitError`
+(:func:`~dynapse_edu.hardware.bank.pulse_params`, when ``params`` is None). Every rule broken
+raises :class:`~dynapse_edu.errors.HardwareLimitError`
 (or :class:`~dynapse_edu.errors.ParameterError` for a bad argument) naming the
 value, the limit and the neuron, and leaves the board exactly as it was.
 

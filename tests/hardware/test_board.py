@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from dynapse_edu import PoissonGenerator, RegularGenerator
+from dynapse_edu.core.params import Params
 from dynapse_edu.errors import HardwareLimitError, ParameterError
 from dynapse_edu.hardware import config as config_module
-from dynapse_edu.core.params import Params
 from dynapse_edu.hardware.bank import pulse_params
 from dynapse_edu.hardware.board import Board, ConnectionArrays
 from dynapse_edu.hardware.config import board_to_dict
