@@ -99,7 +99,7 @@ class BiasInfo(NamedTuple):
     def effect(self) -> str:
         """The model effect in words, as the bias table states it."""
         if self.name == "PULSE_PWLK_P":
-            return "t_pulse when pulses are on (Board.use_pulses), else none: instant jumps"
+            return "t_pulse when pulses are on (hardware mode, Board.use_pulses), else none: instant jumps"
         if not self.parameter:
             return "none (no model effect)"
         if self.default is not None:
@@ -321,9 +321,10 @@ def refractory_period(I_rfr: float) -> float:
 def pulse_width(I_pulse: float) -> float:
     """Width of the weight pulse an input spike makes, C_PULSE * V_SWING / I.
 
-    With pulses on (:meth:`Board.use_pulses <dynapse_edu.hardware.board.Board.use_pulses>`) this is
-    each neuron's ``t_pulse``; off (the default), spikes reach their synapses as instant jumps
-    and the width only sets the input rules (same-time spikes merged, the highest source rate).
+    With pulses on (hardware mode, :meth:`Board.use_pulses <dynapse_edu.hardware.board.Board.use_pulses>`)
+    this is each neuron's ``t_pulse``; off (``Chip()``, the original simulator), spikes reach their
+    synapses as instant jumps and the width only sets the input rules (same-time spikes merged,
+    the highest source rate).
 
     Parameters
     ----------
