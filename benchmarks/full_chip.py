@@ -4,7 +4,7 @@ Usage::
 
     python benchmarks/full_chip.py --workload tests/data/fullchip_example.npz \\
         [--method fast|reference] [--json OUT.json] [--chips 4] [--duration S] [--step H] \\
-        [--threads N] [--repeat N] [--check-core S] [--no-part1]
+        [--threads N] [--repeat N] [--check-core S] [--no-part1] [--pulses]
 
 The workload ``.npz`` holds ``pre_sources`` (1024 x 64 source ids), ``weights``
 (1024 x 64 integers), ``in_indices`` and ``in_spike_times`` (the input spikes,
@@ -20,7 +20,10 @@ including any compilation on a first run), total output spikes and the
 per-neuron spike counts. Accuracy next to the speed (after the timed runs):
 core 0 for ``--check-core`` S seconds (default 0.05) with both integrators,
 the spike-count difference; and the part-1 single neuron, spike count and
-largest spike-time difference (``--no-part1`` skips it).
+largest spike-time difference (``--no-part1`` skips it). ``--pulses`` also runs the same
+workload as a chip in hardware mode would (input spikes as 10 us pulses from the pulse weight
+currents, :func:`~dynapse_edu.hardware.bank.pulse_params`), in the same process, and prints
+its run time as a ratio to the instant jumps'.
 """
 
 from __future__ import annotations
@@ -176,6 +179,13 @@ def check_part1(step: float | None) -> dict:
     return out
 
 
+def hardware_params() -> Params:
+    """The parameters a core of a chip in hardware mode has at its default biases: pulses of 10 us."""
+    from dynapse_edu.hardware.bank import BiasBank, pulse_params
+
+    return BiasBank(pulse_params(), pulses=True).neuron_params()
+
+
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--workload", default=str(DEFAULT_WORKLOAD), help="workload .npz (default: tests/data/...)")
@@ -190,6 +200,8 @@ def main(argv: list[str] | None = None) -> dict:
                     help="accuracy: also run core 0 for S s with both integrators (default 0.05; 0 = skip)")
     ap.add_argument("--no-part1", dest="part1", action="store_false",
                     help="skip the accuracy check on the part-1 single neuron")
+    ap.add_argument("--pulses", action="store_true",
+                    help="also run it with hardware mode's input pulses and print the time ratio pulses / jumps")
     args = ap.parse_args(argv)
 
     t_start = time.perf_counter()
@@ -225,6 +237,26 @@ def main(argv: list[str] | None = None) -> dict:
           + ", ".join(f"{x:.1f}" for x in out_load) + ")")
     print(f"output spikes {out['total_output_spikes']} (mean {out['mean_rate_hz']:.1f} Hz), "
           f"max RSS {out['max_rss_mb']:.0f} MB")
+    if args.pulses:
+        net_p = workload_network(w["pre_sources"], w["weights"], w["in_indices"], w["in_spike_times"],
+                                 params=hardware_params())
+        pulse_s, pulse_cpu_s = [], []
+        for _ in range(args.repeat):
+            t, c = time.perf_counter(), time.process_time()
+            pulsed = run(net_p, duration, args.method, args.step, args.threads)
+            pulse_s.append(time.perf_counter() - t)
+            pulse_cpu_s.append(time.process_time() - c)
+        out["pulses"] = {
+            "run_s": pulse_s, "run_cpu_s": pulse_cpu_s, "total_output_spikes": int(pulsed.spike_count.sum()),
+            "cpu_ratio_to_jumps": min(pulse_cpu_s) / min(run_cpu_s), "wall_ratio_to_jumps": min(pulse_s) / min(run_s),
+            "load_average_after": os.getloadavg(),
+        }
+        q = out["pulses"]
+        print("with hardware mode's pulses (10 us, pulse weight currents): run "
+              + ", ".join(f"{r:.3f}" for r in pulse_s) + " s wall (" + ", ".join(f"{r:.3f}" for r in pulse_cpu_s)
+              + f" s CPU), {q['total_output_spikes']} output spikes; pulses / jumps: CPU "
+              f"{q['cpu_ratio_to_jumps']:.2f}, wall {q['wall_ratio_to_jumps']:.2f} (fastest of each; load average "
+              "after: " + ", ".join(f"{x:.1f}" for x in q["load_average_after"]) + ")")
     if args.check_core > 0:
         out["check_core"] = check_core(w, args.check_core, args.step)
         c = out["check_core"]
