@@ -343,7 +343,8 @@ def build_board(
     Returns
     -------
     Board
-        The board (biases at their defaults).
+        The board (biases at hardware mode's defaults: input spikes are pulses, with the weight currents
+        of :func:`~dynapse_edu.hardware.bank.pulse_params`).
 
     Raises
     ------
