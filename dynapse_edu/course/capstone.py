@@ -2,7 +2,10 @@
 
 Three open-ended projects, each to be built on the chip in hardware mode
 (integer CAM weights, at most 64 CAM entries per neuron, biases shared by the
-neurons of a core) and with mismatch (:mod:`dynapse_edu.hardware.mismatch`):
+neurons of a core, input spikes as pulses of the weight current: a weight current
+chosen for the original's instant jumps is set as
+:func:`~dynapse_edu.core.synapse.pulse_weight_current` of it) and with mismatch
+(:mod:`dynapse_edu.hardware.mismatch`):
 
 * a **working memory**: a population that keeps firing after a brief cue is
   removed, a self-sustained attractor state (Wang 2001, TINS 24(8); on
@@ -58,6 +61,7 @@ from matplotlib.axes import Axes
 from scipy.signal import welch
 
 from ..core.result import Result
+from ..core.synapse import pulse_weight_current
 from ..errors import DynapseError, ParameterError
 from ..hardware.board import Board, Population
 from ..hardware.chip import Chip
@@ -642,14 +646,22 @@ def memory_panel(
     (:func:`check_working_memory`, 200 Hz from 50 to 150 ms) is given and the
     population rate is drawn in 10 ms bins.
 
+    The weight current is given as the original simulator's (an instant jump of
+    ``alpha I_w0`` per CAM entry, 100 pA by default) and set on the core as its
+    pulse equivalent, :func:`~dynapse_edu.core.synapse.pulse_weight_current` (the
+    chip in hardware mode takes input spikes as 10 us pulses: 100 pA of AMPA
+    becomes about 35 nA, the core's default). The cue is AMPA too: with
+    ``synapse="AMPA"`` it changes with the loop's weight current.
+
     Parameters
     ----------
     weight : int
         CAM entries of each recurrent connection, 1..3 (with the cue's 8: at most 56 of 64).
     weight_current_pA : float
-        The core's weight current of ``synapse``, pA, in [2, 1000].
+        The weight current of ``synapse`` as an instant jump's, pA, in [2, 1000] (set on the
+        core as its pulse equivalent).
     synapse : str
-        ``"AMPA"`` (fast, 3.3 ms at the default bias) or ``"NMDA"`` (slow, 33 ms).
+        ``"AMPA"`` (fast, 3.5 ms at the default bias) or ``"NMDA"`` (slow, 35 ms).
     seed : int
         Mismatch seed.
     ax : Axes or None
@@ -678,6 +690,8 @@ def memory_panel(
         raise ParameterError(f"synapse = {synapse!r}; allowed: 'AMPA', 'NMDA'")
     chip = Chip(hardware=True, mismatch=Mismatch(spread=0.1, seed=_integer(seed, "seed", 0, 2**32 - 1)))
     memory = chip.get_neurons(16, core=0)
+    t_pulse = chip.bank(0).neuron_params().t_pulse
+    current = pulse_weight_current(current, t_pulse, chip.params(0).tau_syn(synapse))
     chip.set_bias(0, **{"I_w0_ampa" if synapse == "AMPA" else "I_w0_nmda": current})
     chip.add_connection(memory, memory, synapse, weight=weight)
     report = check_working_memory(chip, memory, seeds=())

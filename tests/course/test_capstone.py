@@ -10,15 +10,24 @@ import pytest
 from matplotlib.figure import Figure
 
 from dynapse_edu import Board, Chip, Mismatch, PoissonGenerator, RegularGenerator
+from dynapse_edu.core.synapse import pulse_weight_current
 from dynapse_edu.course import capstone
 from dynapse_edu.errors import ParameterError
 
 
 # --- reference designs (one way to pass each project) ----------------------------------------------
+# In hardware mode every input spike is a 10 us pulse of the weight current into its DPI: a weight current
+# chosen for the original's instant jump (alpha I_w0 per CAM entry) is set as its pulse equivalent.
+def pulse_current(chip, core, synapse, I_w0):
+    """The weight current whose pulse adds the jump of ``I_w0`` (core.synapse.pulse_weight_current), A."""
+    t_pulse = chip.bank(core).neuron_params().t_pulse
+    return pulse_weight_current(I_w0, t_pulse, chip.params(core).tau_syn(synapse))
+
+
 def working_memory_solution(seed=0):
     """Slow NMDA reverberation holds the state; a 15 ms refractory period caps its rate near 60 Hz."""
     chip, groups = capstone.start_working_memory(seed)
-    chip.set_bias(0, I_w0_nmda=10e-12, t_ref=15e-3)
+    chip.set_bias(0, I_w0_nmda=pulse_current(chip, 0, "NMDA", 10e-12), t_ref=15e-3)  # about 35 nA
     chip.add_connection(groups["memory"], groups["memory"], "NMDA", weight=2)
     return chip, groups
 
@@ -26,16 +35,21 @@ def working_memory_solution(seed=0):
 def oscillator_solution(seed=0):
     """Close the loop: the inhibitory neurons inhibit the excitatory ones (GABA_A), with weak weight currents."""
     chip, groups = capstone.start_oscillator(seed)
-    chip.set_bias(0, I_w0_gaba_a=10e-12)
-    chip.set_bias(1, I_w0_ampa=30e-12)
+    chip.set_bias(0, I_w0_gaba_a=pulse_current(chip, 0, "GABA_A", 10e-12))  # about 14 nA
+    chip.set_bias(1, I_w0_ampa=pulse_current(chip, 1, "AMPA", 30e-12))  # about 11 nA
     chip.add_connection(groups["inh"], groups["exc"], "GABA_A", weight=4)
     return chip, groups
 
 
 def coincidence_solution(seed=0):
-    """A fast membrane (about 1.4 ms) and fast synapses, and a weight current one input alone cannot fire with."""
+    """A fast membrane (about 1.4 ms) and fast synapses, and a weight current one input alone cannot fire with.
+
+    A pulse into a synapse at rest adds less than the jump (the DPI's (1 + I_g/I) factor), so the weight
+    current is that of a 100 pA jump (about 7.1 nA), not the 40 pA the instant jumps needed.
+    """
     chip, groups = capstone.start_coincidence(seed)
-    chip.set_bias(2, I_tau_mem=50e-12, I_w0_ampa=40e-12, I_tau_ampa=100e-12)
+    chip.set_bias(2, I_tau_mem=50e-12, I_tau_ampa=100e-12)
+    chip.set_bias(2, I_w0_ampa=pulse_current(chip, 2, "AMPA", 100e-12))  # with the fast AMPA's tau (0.7 ms)
     return chip, groups
 
 
