@@ -760,7 +760,7 @@ def population_rate(
     >>> group = chip.get_neurons(4, core=0)
     >>> _ = chip.add_connection(PoissonGenerator(4, 200.0, seed=0), group, "AMPA", 8, rule="one_to_one")
     >>> r = population_rate(chip, group, 1.0, 500.0, duration=0.1, question="q7")
-    ✓ q7: the mean rate of the 4 neurons is 95 Hz (wanted 1..500 Hz)
+    ✓ q7: the mean rate of the 4 neurons is 92.5 Hz (wanted 1..500 Hz)
     """
     if not isinstance(board, Board):
         raise ParameterError(f"board must be a Chip or Board, got {type(board).__name__}")
@@ -831,7 +831,7 @@ def rate_band(
     ...     chip.add_connection(PoissonGenerator(4, rate, seed=0), group, "AMPA", 8, rule="one_to_one")
     ...     return chip, group
     >>> r = rate_band(build, [100.0, 200.0], 1.0, 500.0, duration=0.1, question="q5")
-    ✓ q5: the mean rates for inputs of 100, 200 Hz are 60, 95 Hz (wanted 1..500 Hz)
+    ✓ q5: the mean rates for inputs of 100, 200 Hz are 60, 92.5 Hz (wanted 1..500 Hz)
     """
     if not callable(build):
         raise ParameterError(f"build must be a function of the input rate, got {type(build).__name__}")
@@ -1546,7 +1546,7 @@ def winner_take_all(
     ...     chip.add_connection(PoissonGenerator(2, rate_b, seed=2), B, "AMPA", 4, rule="one_to_one")
     ...     return chip, A, B
     >>> r = winner_take_all(base, lambda chip, A, B: None, [(200.0, 50.0)], 3.0, 10.0, duration=0.2, question="q3")
-    ✓ q3: A 62.5 Hz vs B 20 Hz at inputs 200/50 Hz (wanted the stronger input's group >= 10 Hz and 3x the other)
+    ✓ q3: A 62.5 Hz vs B 12.5 Hz at inputs 200/50 Hz (wanted the stronger input's group >= 10 Hz and 3x the other)
     """
     if not min_ratio > 1 or any(a == b for a, b in cases):
         raise ParameterError(f"need min_ratio > 1 and unequal input rates, got {min_ratio!r} and {list(cases)!r}")

@@ -22,7 +22,10 @@ from typing import Any
 import numpy as np
 from matplotlib.axes import Axes
 
+from ..core.params import Params
+from ..core.synapse import pulse_weight_current
 from ..errors import ParameterError
+from ..hardware.biasgen import BIASES, bias_current, pulse_width
 from ..hardware.board import Population
 from ..hardware.chip import Chip
 from ..hardware.inputs import PoissonGenerator
@@ -207,8 +210,26 @@ def dpi_pulse_panel(
 
 
 # --- chapter 11: a small network ---------------------------------------------------------
-#: Core 0 biases of the winner-take-all: excitatory weight and GABA_B weight currents (A).
-WTA_BIASES = {"I_w0_ampa": 200e-12, "I_w0_gaba_b": 1.6e-9}
+#: The winner-take-all's core 0 weight currents as tuned with instant jumps (A): AMPA 200 pA, GABA_B 1.6 nA.
+WTA_JUMP_WEIGHTS = {"AMPA": 200e-12, "GABA_B": 1.6e-9}
+
+
+def _pulse_weights(jump_weights: dict[str, float]) -> dict[str, float]:
+    """The weight biases whose pulses add what ``jump_weights``' instant jumps added (hardware mode).
+
+    Each current becomes :func:`~dynapse_edu.core.synapse.pulse_weight_current` of it, with the
+    pulse width of the default ``PULSE_PWLK_P`` and the synapse's default time constant (as
+    :func:`~dynapse_edu.hardware.bank.pulse_params` does for the defaults).
+    """
+    p = Params()
+    t_pulse = pulse_width(bias_current(*BIASES["PULSE_PWLK_P"].default) + p.I0)
+    return {f"I_w0_{synapse.lower()}": pulse_weight_current(I_w0, t_pulse, p.tau_syn(synapse))
+            for synapse, I_w0 in jump_weights.items()}
+
+
+#: Core 0 biases of the winner-take-all: the AMPA and GABA_B weight currents (A) of :data:`WTA_JUMP_WEIGHTS`
+#: for pulses of 10 us (hardware mode): about 71 nA and 2.27 uA, 2 and 16 times the pulse defaults.
+WTA_BIASES = _pulse_weights(WTA_JUMP_WEIGHTS)
 
 
 def build_wta(
@@ -223,7 +244,8 @@ def build_wta(
 ) -> tuple[Chip, dict[str, Population]]:
     """A soft winner-take-all on one chip in hardware mode: two excitatory groups, one shared inhibitory group.
 
-    Groups A and B share core 0 and so its biases (:data:`WTA_BIASES`); each
+    Groups A and B share core 0 and so its biases (:data:`WTA_BIASES`: weight
+    currents tuned with instant jumps, converted for the pulses of hardware mode); each
     neuron gets its own Poisson input and excites every neuron of its own
     group and the inhibitory neurons on core 1 (weight 4). The inhibitory
     neurons inhibit both groups through GABA_B. Every weight is an integer
@@ -353,6 +375,7 @@ __all__ = [
     "COMPARISONS",
     "comparison_panel",
     "dpi_pulse_panel",
+    "WTA_JUMP_WEIGHTS",
     "WTA_BIASES",
     "build_wta",
     "wta_panel",
