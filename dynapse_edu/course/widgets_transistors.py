@@ -210,7 +210,7 @@ def dpi_pulse_panel(
 
 
 # --- chapter 11: a small network ---------------------------------------------------------
-#: The winner-take-all's core 0 weight currents as tuned with instant jumps (A): AMPA 200 pA, GABA_B 1.6 nA.
+#: The winner-take-all's core 0 weight currents in A as tuned with instant jumps (AMPA 200 pA, GABA_B 1.6 nA).
 WTA_JUMP_WEIGHTS = {"AMPA": 200e-12, "GABA_B": 1.6e-9}
 
 
