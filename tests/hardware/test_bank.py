@@ -176,7 +176,7 @@ def test_params_agree_with_the_currents():
 
 def test_pulses_switch_gives_each_neuron_the_pulse_width_of_its_pulse_bias():
     bank = BiasBank()
-    assert not bank.pulses and bank.neuron_params().t_pulse is None  # the default: instant jumps
+    assert not bank.pulses and bank.neuron_params().t_pulse is None  # a bank alone starts with instant jumps
     bank.set_bias("PULSE_PWLK_P", 3, 100)
     bank.use_pulses()
     width = C_PULSE * V_SWING / (bias_current(3, 100) + I0)
