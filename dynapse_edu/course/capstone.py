@@ -312,7 +312,8 @@ def check_hardware(board: Board, populations: Mapping[str, Population]) -> list[
     pops = {name: _population(board, p, name) for name, p in populations.items()}
     from_input, pre, post, _, weight = board.connection_arrays()
     out = [
-        Criterion("hardware", "hardware mode", str(board.hardware), "True (hardware=True)", board.hardware is True),
+        Criterion("hardware", "hardware mode", f"{board.hardware}, pulses {'on' if board.pulses else 'off'}",
+                  "True, pulses on (hardware=True)", board.hardware is True and board.pulses),
     ]
     spread = 0.0 if board.mismatch is None else board.mismatch.spread
     out.append(Criterion("hardware", "mismatch", "none" if board.mismatch is None else f"spread {spread:.0%}",

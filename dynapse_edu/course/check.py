@@ -769,6 +769,10 @@ def population_rate(
     if hardware and not board.hardware:
         message = "the network was built with hardware=False: build it with Chip(hardware=True) so the rules apply"
         return _record(CheckResult(question, False, message, points))
+    if hardware and not board.pulses:
+        message = ("input pulses were turned off (use_pulses(False)): on the chip every input spike is a pulse; "
+                   "keep them on and tune the weight biases instead")
+        return _record(CheckResult(question, False, message, points))
     ids = np.asarray(neurons.ids if isinstance(neurons, Population) else list(neurons), dtype=np.int64)
     result = board.run(duration, dt=None, at_spikes=False)
     rate = float(np.mean([result.rates[result.index(i)] for i in ids]))
@@ -848,6 +852,10 @@ def rate_band(
             return _record(CheckResult(question, False, message, points))
         if not isinstance(board, Board) or not board.hardware:
             message = "build must return (Chip(hardware=True), population): the chip's rules must apply"
+            return _record(CheckResult(question, False, message, points))
+        if not board.pulses:
+            message = ("input pulses were turned off (use_pulses(False)): on the chip every input spike is a pulse; "
+                       "keep them on and tune the weight biases instead")
             return _record(CheckResult(question, False, message, points))
         ids = np.asarray(neurons.ids if isinstance(neurons, Population) else list(neurons), dtype=np.int64)
         result = board.run(duration, dt=None, at_spikes=False)
@@ -1562,6 +1570,8 @@ def winner_take_all(
         broken = []
         if not chip.hardware:
             broken.append("the chip is no longer in hardware mode")
+        if not chip.pulses:
+            broken.append("input pulses were turned off (use_pulses(False)): on the chip every input spike is a pulse")
         if chip.mismatch != mismatch or mismatch is None:
             broken.append("the chip's mismatch was changed or removed")
         if chip.n_inputs != inputs:

@@ -127,9 +127,22 @@ def test_hardware_rules_are_recomputed_not_trusted():
     chip = Chip(hardware=False, mismatch=Mismatch(seed=0))
     memory = chip.get_neurons(16, core=0)
     chip.add_connection(memory, memory, "AMPA", weight=4.5)  # 72 "entries", and not an integer
-    chip.hardware = True
+    chip.hardware = True  # (its input spikes stay instant jumps: the hardware-mode criterion fails on that too)
+    names = [c.name for c in capstone.check_hardware(chip, {"memory": memory}) if not c.passed]
+    assert names == ["hardware mode", "weights are CAM entries", "CAM entries per neuron"]
+    chip.use_pulses()
     names = [c.name for c in capstone.check_hardware(chip, {"memory": memory}) if not c.passed]
     assert names == ["weights are CAM entries", "CAM entries per neuron"]
+
+
+def test_hardware_mode_criterion_needs_the_input_pulses_on():
+    chip = Chip(hardware=True, mismatch=Mismatch(seed=0))
+    pop = chip.get_neurons(2, core=0)
+    found = {c.name: c for c in capstone.check_hardware(chip, {"pop": pop})}
+    assert found["hardware mode"].passed and found["hardware mode"].measured == "True, pulses on"
+    chip.use_pulses(False)  # the original simulator's instant jumps: not the chip
+    found = {c.name: c for c in capstone.check_hardware(chip, {"pop": pop})}
+    assert not found["hardware mode"].passed and found["hardware mode"].measured == "True, pulses off"
 
 
 def test_hardware_rules_sram_aliasing_mismatch_and_cores():

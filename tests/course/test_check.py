@@ -264,6 +264,31 @@ def _base(rate_a, rate_b):
     return chip, A, B
 
 
+def test_hardware_checks_refuse_a_chip_whose_input_pulses_were_turned_off():
+    """A hardware-mode chip takes input spikes as pulses; turning them off (the original's jumps) is not the chip."""
+    def build(rate: float, pulses: bool = True):
+        chip = Chip(hardware=True)
+        group = chip.get_neurons(4, core=0)
+        chip.add_connection(PoissonGenerator(4, rate, seed=0), group, "AMPA", 8, rule="one_to_one")
+        chip.use_pulses(pulses)
+        return chip, group
+
+    chip, group = build(200.0)
+    assert check.population_rate(chip, group, 1.0, 500.0, duration=0.1)
+    chip, group = build(200.0, pulses=False)
+    off = check.population_rate(chip, group, 1.0, 5000.0, duration=0.1)
+    assert not off and "input pulses were turned off" in off.message
+    assert check.rate_band(build, [100.0, 200.0], 1.0, 500.0, duration=0.1)
+    band = check.rate_band(lambda rate: build(rate, pulses=False), [100.0, 200.0], 1.0, 5000.0, duration=0.1)
+    assert not band and "input pulses were turned off" in band.message
+
+    def jumps(chip, A, B):
+        chip.use_pulses(False)
+
+    wta = check.winner_take_all(_base, jumps, [(200.0, 50.0)], 3.0, 10.0, duration=0.1)
+    assert not wta and "input pulses were turned off" in wta.message
+
+
 def test_winner_take_all_enforces_the_chips_rules():
     def extra_input(chip, A, B):
         chip.add_connection(PoissonGenerator(2, 300.0, seed=3), A, "AMPA", 8, rule="one_to_one")
