@@ -186,6 +186,17 @@ def hardware_params() -> Params:
     return BiasBank(pulse_params(), pulses=True).neuron_params()
 
 
+def timed_runs(net: Network, duration: float, args: argparse.Namespace):
+    """Run ``args.repeat`` times: the last result, and each run's wall and CPU time (s)."""
+    wall, cpu = [], []
+    for _ in range(args.repeat):
+        t, c = time.perf_counter(), time.process_time()
+        result = run(net, duration, args.method, args.step, args.threads)
+        wall.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+    return result, wall, cpu
+
+
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--workload", default=str(DEFAULT_WORKLOAD), help="workload .npz (default: tests/data/...)")
@@ -213,12 +224,7 @@ def main(argv: list[str] | None = None) -> dict:
     t = time.perf_counter()
     net = workload_network(w["pre_sources"], w["weights"], w["in_indices"], w["in_spike_times"])
     build_s = time.perf_counter() - t
-    run_s, run_cpu_s = [], []
-    for _ in range(args.repeat):
-        t, c = time.perf_counter(), time.process_time()
-        result = run(net, duration, args.method, args.step, args.threads)
-        run_s.append(time.perf_counter() - t)
-        run_cpu_s.append(time.process_time() - c)
+    result, run_s, run_cpu_s = timed_runs(net, duration, args)
     counts = result.spike_count
     out = {
         "workload": str(args.workload), "method": args.method, "chips": args.chips, "neurons": net.n,
@@ -240,12 +246,7 @@ def main(argv: list[str] | None = None) -> dict:
     if args.pulses:
         net_p = workload_network(w["pre_sources"], w["weights"], w["in_indices"], w["in_spike_times"],
                                  params=hardware_params())
-        pulse_s, pulse_cpu_s = [], []
-        for _ in range(args.repeat):
-            t, c = time.perf_counter(), time.process_time()
-            pulsed = run(net_p, duration, args.method, args.step, args.threads)
-            pulse_s.append(time.perf_counter() - t)
-            pulse_cpu_s.append(time.process_time() - c)
+        pulsed, pulse_s, pulse_cpu_s = timed_runs(net_p, duration, args)
         out["pulses"] = {
             "run_s": pulse_s, "run_cpu_s": pulse_cpu_s, "total_output_spikes": int(pulsed.spike_count.sum()),
             "cpu_ratio_to_jumps": min(pulse_cpu_s) / min(run_cpu_s), "wall_ratio_to_jumps": min(pulse_s) / min(run_s),
