@@ -61,7 +61,6 @@ from matplotlib.axes import Axes
 from scipy.signal import welch
 
 from ..core.result import Result
-from ..core.synapse import pulse_weight_current
 from ..errors import DynapseError, ParameterError
 from ..hardware.board import Board, Population
 from ..hardware.chip import Chip
@@ -649,7 +648,7 @@ def memory_panel(
 
     The weight current is given as the original simulator's (an instant jump of
     ``alpha I_w0`` per CAM entry, 100 pA by default) and set on the core as its
-    pulse equivalent, :func:`~dynapse_edu.core.synapse.pulse_weight_current` (the
+    pulse equivalent, :meth:`~dynapse_edu.hardware.bank.BiasBank.pulse_weight` (the
     chip in hardware mode takes input spikes as 10 us pulses: 100 pA of AMPA
     becomes about 35 nA, the core's default). The cue is AMPA too: with
     ``synapse="AMPA"`` it changes with the loop's weight current.
@@ -691,8 +690,7 @@ def memory_panel(
         raise ParameterError(f"synapse = {synapse!r}; allowed: 'AMPA', 'NMDA'")
     chip = Chip(hardware=True, mismatch=Mismatch(spread=0.1, seed=_integer(seed, "seed", 0, 2**32 - 1)))
     memory = chip.get_neurons(16, core=0)
-    t_pulse = chip.bank(0).neuron_params().t_pulse
-    current = pulse_weight_current(current, t_pulse, chip.params(0).tau_syn(synapse))
+    current = chip.bank(0).pulse_weight(synapse, current)
     chip.set_bias(0, **{"I_w0_ampa" if synapse == "AMPA" else "I_w0_nmda": current})
     chip.add_connection(memory, memory, synapse, weight=weight)
     report = check_working_memory(chip, memory, seeds=())

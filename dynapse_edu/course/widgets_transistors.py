@@ -22,10 +22,9 @@ from typing import Any
 import numpy as np
 from matplotlib.axes import Axes
 
-from ..core.params import Params
-from ..core.synapse import pulse_weight_current
+from ..core.synapse import synapse_key
 from ..errors import ParameterError
-from ..hardware.biasgen import BIASES, bias_current, pulse_width
+from ..hardware.bank import pulse_params
 from ..hardware.board import Population
 from ..hardware.chip import Chip
 from ..hardware.inputs import PoissonGenerator
@@ -218,13 +217,12 @@ def _pulse_weights(jump_weights: dict[str, float]) -> dict[str, float]:
     """The weight biases whose pulses add what ``jump_weights``' instant jumps added (hardware mode).
 
     Each current becomes :func:`~dynapse_edu.core.synapse.pulse_weight_current` of it, with the
-    pulse width of the default ``PULSE_PWLK_P`` and the synapse's default time constant (as
-    :func:`~dynapse_edu.hardware.bank.pulse_params` does for the defaults).
+    pulse width of the default ``PULSE_PWLK_P`` and the synapse's default time constant
+    (:func:`~dynapse_edu.hardware.bank.pulse_params`, the rule hardware mode starts from).
     """
-    p = Params()
-    t_pulse = pulse_width(bias_current(*BIASES["PULSE_PWLK_P"].default) + p.I0)
-    return {f"I_w0_{synapse.lower()}": pulse_weight_current(I_w0, t_pulse, p.tau_syn(synapse))
-            for synapse, I_w0 in jump_weights.items()}
+    fields = {f"I_w0_{synapse_key(synapse)}": I_w0 for synapse, I_w0 in jump_weights.items()}
+    pulsed = pulse_params(fields)
+    return {field: getattr(pulsed, field) for field in fields}
 
 
 #: Core 0 biases of the winner-take-all: the AMPA and GABA_B weight currents (A) of :data:`WTA_JUMP_WEIGHTS`

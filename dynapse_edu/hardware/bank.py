@@ -470,6 +470,42 @@ class BiasBank:
             rows.append(BiasReport(name, coarse, fine, current, exact, error, parameter, value))
         return rows
 
+    def pulse_weight(self, synapse: str, I_w0: float) -> float:
+        """The weight current whose input pulse on this core adds what an instant jump of ``I_w0`` added, in A.
+
+        :func:`~dynapse_edu.core.synapse.pulse_weight_current` with the core's pulse width
+        (:func:`~dynapse_edu.hardware.biasgen.pulse_width` of its ``PULSE_PWLK_P`` current) and the
+        synapse's time constant as the core's biases set them now: the current to give
+        ``PS_WEIGHT_*`` when a design tuned with the original's jumps moves to the chip's pulses
+        (exact for a synapse far above its gain current, less near rest).
+
+        Parameters
+        ----------
+        synapse : str
+            ``"AMPA"``, ``"NMDA"``, ``"GABA_A"`` or ``"GABA_B"``.
+        I_w0 : float
+            The weight current of the instant-jump model, A (> 0).
+
+        Returns
+        -------
+        float
+            The weight current for pulses, A.
+
+        Raises
+        ------
+        ParameterError
+            For an unknown synapse or an ``I_w0`` that is not a positive number.
+
+        Examples
+        --------
+        >>> round(BiasBank().pulse_weight("AMPA", 100e-12) * 1e9, 2)  # nA: the default AMPA, 10 us pulses
+        35.49
+        """
+        if not is_number(I_w0) or not 0 < I_w0 < math.inf:
+            raise ParameterError(f"pulse_weight: I_w0 = {I_w0!r} A must be a positive number of amperes")
+        t_pulse = pulse_width(self.currents()["PULSE_PWLK_P"])
+        return pulse_weight_current(I_w0, t_pulse, self._params.tau_syn(synapse))
+
     def neuron_params(self, leak: str = "IF_TAU1_N", factors: np.ndarray | None = None) -> Params:
         """The Params of one neuron of the core, given its leak choice and mismatch factors.
 

@@ -10,7 +10,6 @@ import pytest
 from matplotlib.figure import Figure
 
 from dynapse_edu import Board, Chip, Mismatch, PoissonGenerator, RegularGenerator
-from dynapse_edu.core.synapse import pulse_weight_current
 from dynapse_edu.course import capstone
 from dynapse_edu.errors import ParameterError
 
@@ -19,9 +18,8 @@ from dynapse_edu.errors import ParameterError
 # In hardware mode every input spike is a 10 us pulse of the weight current into its DPI: a weight current
 # chosen for the original's instant jump (alpha I_w0 per CAM entry) is set as its pulse equivalent.
 def pulse_current(chip, core, synapse, I_w0):
-    """The weight current whose pulse adds the jump of ``I_w0`` (core.synapse.pulse_weight_current), A."""
-    t_pulse = chip.bank(core).neuron_params().t_pulse
-    return pulse_weight_current(I_w0, t_pulse, chip.params(core).tau_syn(synapse))
+    """The weight current whose pulse adds the jump of ``I_w0`` (BiasBank.pulse_weight), A."""
+    return chip.bank(core).pulse_weight(synapse, I_w0)
 
 
 def working_memory_solution(seed=0):

@@ -253,3 +253,23 @@ def test_currents_follow_every_change_and_are_a_copy():
     assert bank.currents()["IF_DC_P"] == 3e-12
     bank.restore(Params(), {})
     assert bank.currents() == BiasBank().currents()
+
+
+def test_pulse_weight_is_the_pulse_equivalent_at_the_cores_own_pulse_width_and_leak():
+    from dynapse_edu.core.synapse import pulse_weight_current
+    from dynapse_edu.hardware.biasgen import pulse_width
+
+    bank = BiasBank()
+    assert bank.pulse_weight("AMPA", 100e-12) == pytest.approx(pulse_params().I_w0_ampa, rel=1e-12)
+    bank.set_bias("PULSE_PWLK_P", 4, 60)  # a shorter pulse needs a larger current
+    width = pulse_width(bank.currents()["PULSE_PWLK_P"])
+    assert width < 5e-6
+    assert bank.pulse_weight("NMDA", 10e-12) > 2 * BiasBank().pulse_weight("NMDA", 10e-12)
+    bank.set_params(I_tau_nmda=10e-12)  # a larger NMDA leak, a shorter tau
+    expected = pulse_weight_current(10e-12, width, bank.params.tau_syn("NMDA"))
+    assert bank.pulse_weight("NMDA", 10e-12) == pytest.approx(expected, rel=1e-12)
+    for bad in (0.0, -1e-12, float("nan"), "1e-12"):
+        with pytest.raises(ParameterError, match="I_w0"):
+            bank.pulse_weight("AMPA", bad)
+    with pytest.raises(ParameterError):
+        bank.pulse_weight("GLU", 1e-12)
