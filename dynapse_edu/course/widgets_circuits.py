@@ -310,11 +310,11 @@ def pulse_panel(
         peak_circuit, peak_calibrated = float(cmp.spice.max()), float(cmp.model.max())
         left.plot(cmp.spice_x / ms, cmp.spice / pA, color="k", linewidth=0.8, label="transistors (ngspice)")
         left.plot(cmp.x / ms, cmp.model / pA, "-.", color="C2", linewidth=1.0,
-                  label=f"DPI equation on the transistors' values (gamma {cmp.extra['pair'].gamma:.2f})")
+                  label=f"calibrated DPI eq. (gamma {cmp.extra['pair'].gamma:.2f})")
     left.axhline(I_g / pA, color="0.6", linewidth=0.8, linestyle=":", label="I_g")
     left.set_xlabel("time (ms)")
     left.set_ylabel("I_syn (pA)")
-    left.legend(loc="upper right", fontsize="small")
+    left.legend(loc="upper right", fontsize="x-small" if circuit else "small")
     widths = np.logspace(-7, -2, 40)
     charges = [dpi_charge(w, p.I0, I_w, I_g, I_tau, tau) - p.I0 for w in widths]
     right.loglog(widths / us, np.array(charges) / pA, label="one pulse from rest")
