@@ -15,9 +15,12 @@ input currents) within 20 %; a 1 s transient of each neuron (2 nA input, never c
 60 s of wall time. The neuron comparisons run on both transistor neurons
 (``neuron_adexp.cir``, the comparator variant, and ``neuron_dpi.cir``, the published spike
 amplifier). The DPI trains compare the circuit with the DPI equation driven by the same finite
-pulses (``core.synapse.dpi_pulse_response``), trains and steady state alike with the output
-exponent gamma = kappa_p / kappa_pair measured on the pair's own transistors
-(``calibration.measure_pair_exponent``, ``Params.gamma_syn``).
+pulses (``core.synapse.dpi_pulse_response``) with the output exponent gamma = kappa_p / kappa_pair
+of the pair's split measured around balance (``calibration.measure_pair_split``), the net leak
+at Vsyn = Vthr (``calibration.measure_dpi_leak``); the steady state with the exponent of the
+pair's transistors at its own operating point (``calibration.measure_pair_exponent``); every DPI
+row reads the model's current through the output pFET's measured curve
+(``calibration.measure_output_readout``).
 The adaptation rows feed the model's AHP DPI by the netlist's own pulse (``Params.t_pulse_ahp``:
 the refractory period in the comparator neuron, the AHP pulse extender in the DPI neuron). The last
 line names the comparisons that miss their target; the exit code is 1 when one does.
@@ -96,9 +99,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     gx = cal.measure_gain_exponent(transistor=tr, cache=cache)
     pair = cal.measure_pair_exponent({"iw": 10e-9}, transistor=tr, cache=cache)
+    splits = [cal.measure_pair_split({"iw": w}, transistor=tr, cache=cache).gamma for w in TRAIN_WEIGHTS]
+    db = cal.measure_dpi_biases(transistor=tr, cache=cache)
+    readout = cal.measure_output_readout(db.I_g, transistor=tr, cache=cache)
+    compression = ", ".join(f"{float(readout(i) / i):.3f} at {i * 1e9:g} nA" for i in (1e-9, 2e-9, 16e-9))
     print(
-        f"DPI output exponent (the model's): gamma = kappa_p / kappa_pair = {pair.gamma:.3f}, the pair's nFETs "
+        f"DPI output exponent, steady state: gamma = kappa_p / kappa_pair = {pair.gamma:.3f}, the pair's nFETs "
         f"measured with their source at {pair.vsb:.3f} V (its operating point at I_w = 10 nA)\n"
+        "DPI output exponent, trains (dpi_synapse_tb-leak.cir, the pair's split within 0.1 V of balance): gamma = "
+        + " / ".join(f"{g:.3f}" for g in splits)
+        + " at I_w = " + " / ".join(f"{w * 1e9:g}" for w in TRAIN_WEIGHTS) + " nA\n"
+        f"DPI net leak at Vsyn = Vthr (dpi_synapse_tb-leak.cir): {db.I_leak * 1e12:.2f} pA against the replica's "
+        f"I_tau {db.I_tau * 1e12:.2f} pA; tau = {db.tau * 1e3:.3f} ms\n"
+        f"DPI output pFET against its exponential (the readout): {compression}\n"
         "DPI steady-state exponent fitted to the output (dpi_synapse_tb-pulse.cir, input held on, I_w 0.5-32 nA; "
         f"not the model's): gamma = {gx.gamma:.3f} (rms log error {gx.rms_log_error:.3f})\n"
     )

@@ -248,9 +248,11 @@ def pulse_panel(
         I_tau, width and train, C = 2 pF) in ngspice and draw its output current (black), with
         the DPI equation as chapter 10 calibrates it on those transistors (dash-dotted:
         :func:`~dynapse_edu.spice.compare.compare_dpi_train`, the replica-measured currents, the
-        slope factor and the pair's output exponent; its largest current within about 10 % of the
-        circuit's except for the shortest pulses at the highest rates, e.g. 0.24 at 5 us, 400 Hz,
-        10 nA); each new setting is a few ngspice runs (cached), about a second. Needs ngspice
+        net leak, the slope factor, the pair's output exponent around balance and the output
+        transistor's curve; its largest current within 10 % of the circuit's at 12 of 18 slider
+        corners, not for the shortest pulses at the highest rates, e.g. 0.25 at 5 us, 400 Hz,
+        10 nA, nor for 500 us pulses of 40 nA at 400 Hz, 1.15); each new setting is a few ngspice
+        runs (cached), about a second. Needs ngspice
         (:func:`dynapse_edu.spice.ngspice.available`).
     axes : two Axes or None
         Where to draw (train, charge); None makes a new figure.

@@ -294,9 +294,12 @@ DPI_TB = "dpi_synapse_tb-pulse.cir"
 class DPIBiases:
     """The DPI synapse's biases as the circuit gets them (replica devices), and what follows.
 
-    ``I_w``, ``I_g``, ``I_tau`` (A) measured on replicas; ``C`` (F) and
-    ``pulse_width`` (s) from the netlist; ``tau`` = C Ut / (kappa_p I_tau) (s),
-    ``alpha`` = I_g / I_tau, ``I_rest`` (A): the output at rest (leakage of the
+    ``I_w``, ``I_g``, ``I_tau`` (A) measured on replicas (``I_tau``: the leak bias, read with its
+    drain at 1.5 V); ``I_leak`` (A): the net current that recharges the capacitor between pulses,
+    at Vsyn = Vthr (:func:`measure_dpi_leak`: the leak at its own drain voltage minus the pulse
+    switch's off-current, 1.6 % below ``I_tau`` at the defaults), the behavioural model's leak;
+    ``C`` (F) and ``pulse_width`` (s) from the netlist; ``tau`` = C Ut / (kappa_p I_leak) (s),
+    ``alpha`` = I_g / I_leak, ``I_rest`` (A): the output at rest (leakage of the
     output pFET, the floor I0 of the behavioural model); ``jump`` (A): the
     rise of one pulse from rest by :func:`~dynapse_edu.core.synapse.dpi_charge`.
     """
@@ -304,6 +307,7 @@ class DPIBiases:
     I_w: float
     I_g: float
     I_tau: float
+    I_leak: float
     C: float
     pulse_width: float
     tau: float
@@ -318,8 +322,9 @@ def measure_dpi_biases(
 ) -> DPIBiases:
     """Operating point of ``dpi_synapse_tb-pulse.cir``: the bias currents on its replica devices, and what follows.
 
-    One ngspice operating point (milliseconds). The time constant is
-    :func:`~dynapse_edu.core.synapse.dpi_tau` with the pFETs' kappa, the jump of
+    Two ngspice operating points (milliseconds): the pulse testbench's replicas, and the net leak
+    of :func:`measure_dpi_leak`. The time constant is
+    :func:`~dynapse_edu.core.synapse.dpi_tau` with the pFETs' kappa and the net leak, the jump of
     one pulse :func:`~dynapse_edu.core.synapse.dpi_charge` from rest.
 
     Parameters
@@ -341,7 +346,7 @@ def measure_dpi_biases(
     --------
     >>> b = measure_dpi_biases()  # doctest: +SKIP
     >>> round(b.I_w * 1e9, 2), round(b.I_g * 1e12, 1), round(b.tau * 1e3, 3), round(b.jump * 1e12, 1)  # doctest: +SKIP
-    (10.36, 82.4, 3.854, 82.8)
+    (10.36, 82.4, 3.917, 82.8)
     """
     tr = transistor or extract_transistor(cache=cache)
     values = {**ngspice.netlist_params(DPI_TB), **{k.lower(): float(v) for k, v in (netlist_params or {}).items()}}
@@ -350,11 +355,129 @@ def measure_dpi_biases(
     I_tau = float(op["i(vrt)"][0])
     I_g = float(op["i(vrg)"][0])
     I_rest = float(op["i(vout)"][0])
+    I_leak = measure_dpi_leak(netlist_params, cache=cache)
     C = float(values["csyn"])
-    tau = float(dpi_tau(C, I_tau, tr.Ut, tr.kappa_p))
+    tau = float(dpi_tau(C, I_leak, tr.Ut, tr.kappa_p))
     width = float(values["tpulse"])
-    jump = dpi_charge(width, I_rest, I_w, I_g, I_tau, tau) - I_rest
-    return DPIBiases(I_w, I_g, I_tau, C, width, tau, I_g / I_tau, I_rest, jump, values)
+    jump = dpi_charge(width, I_rest, I_w, I_g, I_leak, tau) - I_rest
+    return DPIBiases(I_w, I_g, I_tau, I_leak, C, width, tau, I_g / I_leak, I_rest, jump, values)
+
+
+DPI_LEAK_TB = "dpi_synapse_tb-leak.cir"
+
+
+def measure_dpi_leak(
+    netlist_params: Mapping[str, float] | None = None, dv: float = 0.0, cache: bool = True
+) -> float:
+    r"""The net current that recharges the DPI's capacitor with the input off, at Vsyn = Vthr + ``dv``, in A.
+
+    One ngspice operating point of ``circuits/dpi_synapse_tb-leak.cir``: the synapse with its input
+    off and Vsyn held by a source. The DPI equation's leak :math:`I_\tau` is the current that
+    recharges :math:`C_{syn}` between pulses; on the circuit it is the leak pFET's current at its
+    own drain voltage :math:`V_{dd} - V_{syn}` (the Early effect, and the
+    :math:`1 - e^{-V_{sd}/U_T}` factor near rest) minus the share of the pulse switch's
+    off-current that the pair takes from the capacitor (about :math:`I_{0n}/2` at Vsyn = Vthr).
+    The default holds Vsyn at the gain bias Vthr, where the output carries :math:`I_g` and the
+    pair splits in half: the middle of the range where a train's dynamics are decided. There the
+    net leak is 1.6 % below the leak bias read on its replica at 1.5 V (the pulse testbench's
+    ``I_tau``); 4 % below at 10 pA of output, 10 % at 1 pA (``circuits/README.md``).
+
+    Parameters
+    ----------
+    netlist_params : dict, optional
+        Overrides of the pulse testbench's ``.param`` values; those the leak testbench has
+        (``iw``, ``ig``, ``itau``, ``csyn``, ``vdd``, ``vout_dc``) are passed on, the input's
+        (``tpulse``, ``npulse``, ...) do not apply.
+    dv : float
+        Vsyn above Vthr, V (negative: a larger output).
+    cache : bool
+        Use the on-disk result cache.
+
+    Returns
+    -------
+    float
+        The net current into the capacitor node, A.
+
+    Examples
+    --------
+    >>> round(measure_dpi_leak() * 1e12, 2)  # pA, the leak bias 20.21 pA on its replica  # doctest: +SKIP
+    19.88
+    """
+    known = ngspice.netlist_params(DPI_LEAK_TB)
+    params = {k.lower(): float(v) for k, v in (netlist_params or {}).items() if k.lower() in known}
+    op = ngspice.run(DPI_LEAK_TB, {**params, "dvsyn": float(dv)}, analysis="op", cache=cache)
+    return float(-op["i(vhold)"][0])
+
+
+@dataclass(frozen=True)
+class OutputReadout:
+    r"""The DPI's output pFET as it is: the model's current read through its measured I-V curve.
+
+    The behavioural model's :math:`I_{syn} = I_g e^{\kappa_p (V_{thr} - V_{syn})/U_T}` is the
+    weak-inversion exponential through :math:`I_g` (measured on a real pFET at Vthr). The output
+    transistor ``msyn`` follows it up to about 300 pA, then leaves weak inversion: at 2 nA it
+    carries 7 % less than the exponential, at 16 nA 23 % less. Calling the readout maps model
+    currents to what the output transistor carries at the same gate voltage: the gate voltage
+    from the exponential, the current from the pFET's measured sweep (``vsg``, ``i_d``: V, A, at
+    the output's drain voltage). Below :math:`I_g` it is the identity within 1 %. The DPI's
+    dynamics (on Vsyn) are not changed: only what the output transistor delivers.
+    """
+
+    vsg: np.ndarray
+    i_d: np.ndarray
+    I_g: float
+    kappa_p: float
+    Ut: float
+
+    def __call__(self, i_syn: ArrayLike) -> np.ndarray:
+        """The output transistor's current (A) at the gate voltage where the exponential gives ``i_syn`` (A)."""
+        i_syn = np.asarray(i_syn, float)
+        log_i = np.log(self.i_d)
+        v_g = np.interp(np.log(self.I_g), log_i, self.vsg)
+        v = v_g + self.Ut / self.kappa_p * np.log(np.maximum(i_syn, 1e-300) / self.I_g)
+        exponential = np.log(self.I_g) + self.kappa_p * (self.vsg - v_g) / self.Ut
+        factor = np.exp(np.interp(v, self.vsg, log_i - exponential))
+        return i_syn * factor
+
+
+def measure_output_readout(
+    I_g: float, netlist_params: Mapping[str, float] | None = None, transistor: TransistorFit | None = None,
+    cache: bool = True,
+) -> OutputReadout:
+    """The DPI output pFET's measured I-V curve at the testbench's output voltage, as an :class:`OutputReadout`.
+
+    One ngspice DC sweep of ``mosfet_tb-dc.cir`` (the pFET's Vsg from 0 to 1 V with its Vsd at
+    Vdd - ``vout_dc``, 0.9 V at the defaults: the same sweep :func:`extract_transistor` reads).
+
+    Parameters
+    ----------
+    I_g : float
+        The gain current the exponential passes through, A (the replica's, :class:`DPIBiases`).
+    netlist_params : dict, optional
+        Overrides of the pulse testbench's ``.param`` values (``vdd``, ``vout_dc`` matter).
+    transistor : TransistorFit, optional
+        For kappa_p and Ut (default: :func:`extract_transistor`).
+    cache : bool
+        Use the on-disk result cache.
+
+    Returns
+    -------
+    OutputReadout
+        Callable on model currents, A -> A.
+
+    Examples
+    --------
+    >>> readout = measure_output_readout(82.4e-12)  # doctest: +SKIP
+    >>> [round(float(readout(i) / i), 3) for i in (100e-12, 2e-9, 16e-9)]  # doctest: +SKIP
+    [0.999, 0.921, 0.782]
+    """
+    tr = transistor or extract_transistor(cache=cache)
+    values = {**ngspice.netlist_params(DPI_TB), **{k.lower(): float(v) for k, v in (netlist_params or {}).items()}}
+    vsd = round(float(values["vdd"]) - float(values["vout_dc"]), 6)
+    sweep = ngspice.run(TRANSISTOR_TB, {"vds": vsd}, cache=cache)
+    vsg, i_d = np.asarray(sweep["v(gn)"]), np.abs(np.asarray(sweep["i(vmp)"]))
+    keep = vsg > 0.02  # above the sweep's first steps, where the drain-bulk leakage is of the order of the current
+    return OutputReadout(vsg[keep], i_d[keep], float(I_g), tr.kappa_p, tr.Ut)
 
 
 def effective_capacitance(C: float, kappa_circuit: float, params: Params) -> float:
@@ -400,7 +523,8 @@ def dpi_params(
     """Behavioural parameters of one synapse type from the measured DPI biases.
 
     Sets I0 (the output's resting leakage), Ut, kappa_n, kappa_p, and for
-    ``synapse``: alpha = I_g/I_tau, I_tau, the effective C that gives the
+    ``synapse``: alpha = I_g/I_tau, I_tau (the net leak at the operating point, ``biases.I_leak``),
+    the effective C that gives the
     circuit's tau (kappa_p) with the core's mean kappa
     (:func:`effective_capacitance`), and I_w0 so that one spike of weight 1
     adds the jump of one pulse of the circuit
@@ -427,7 +551,7 @@ def dpi_params(
     >>> tr = extract_transistor()  # doctest: +SKIP
     >>> p = dpi_params(measure_dpi_biases(transistor=tr), tr, "AMPA")  # doctest: +SKIP
     >>> round(p.tau_syn("AMPA") * 1e3, 3), round(p.jump("AMPA") * 1e12, 1)  # ms, pA  # doctest: +SKIP
-    (3.854, 82.8)
+    (3.917, 82.8)
     """
     key = synapse_key(synapse)
     p = resolve(base).replace(
@@ -436,7 +560,7 @@ def dpi_params(
     return p.replace(
         **{
             f"C_{key}": effective_capacitance(biases.C, transistor.kappa_p, p),
-            f"I_tau_{key}": biases.I_tau,
+            f"I_tau_{key}": biases.I_leak,
             f"alpha_{key}": biases.alpha,
             f"I_w0_{key}": weight_current_for_jump(biases.jump, biases.alpha),
         }
@@ -594,6 +718,92 @@ def measure_pair_exponent(
     sweep = ngspice.run(TRANSISTOR_TB, {"vsb": vsb}, cache=cache)
     slope, _ = weak_inversion_fit(sweep["v(gn)"], sweep["i(vmb)"])
     return PairExponent(vsb=vsb, kappa_pair=slope * tr.Ut, kappa_p=tr.kappa_p)
+
+
+#: How far either side of the gain bias Vthr (V) :func:`measure_pair_split` holds Vsyn and fits the split:
+#: 0.1 V is I_syn from about I_g / 13 to 13 I_g, the capacitor's arm taking from 95 % to 5 % of I_w:
+#: the range a train of the comparisons crosses while it charges through balance.
+SPLIT_SPAN = 0.1
+
+
+@dataclass(frozen=True)
+class PairSplit:
+    """The DPI pair's split of the weight current around balance, measured with the input on.
+
+    ``dv`` (V): Vsyn - Vthr, where Vsyn is held; ``i_in`` (A): the current the capacitor's arm
+    (``min``) takes, ``I_w`` (A): the replica's weight current, the rest flowing through ``mthr``;
+    ``kappa_pair``: U_T times the slope of ln(I_thr / I_in) against -``dv`` over
+    :data:`SPLIT_SPAN` either side of balance; ``kappa_p``: the output pFET's; ``gamma`` = kappa_p /
+    kappa_pair, the output exponent of the split where a train crosses I_g.
+    """
+
+    dv: np.ndarray
+    i_in: np.ndarray
+    I_w: float
+    kappa_pair: float
+    kappa_p: float
+
+    @property
+    def gamma(self) -> float:
+        """kappa_p / kappa_pair (dimensionless)."""
+        return self.kappa_p / self.kappa_pair
+
+
+def measure_pair_split(
+    netlist_params: Mapping[str, float] | None = None, transistor: TransistorFit | None = None, cache: bool = True
+) -> PairSplit:
+    r"""Measure the pair's split of the weight current around balance, and the exponent it gives.
+
+    Two ngspice DC sweeps of ``circuits/dpi_synapse_tb-leak.cir`` (Vsyn held from :data:`SPLIT_SPAN`
+    below to as far above Vthr; the input on, then off): the current the capacitor's arm takes is the
+    difference of the two net currents into the capacitor node. In weak inversion
+    :math:`I_{thr}/I_{in} = e^{\kappa_{pair}(V_{thr} - V_{syn})/U_T}`, the pair's share
+    :math:`1/(1 + (I_{syn}/I_g)^{1/\gamma})` with :math:`\gamma = \kappa_p/\kappa_{pair}`
+    (:class:`PairExponent`). At balance each arm carries :math:`I_w/2`, 2.5-10 nA for 5-20 nA of
+    weight current, and enters moderate inversion, where the split is softer: the slope fitted
+    over the sweep gives :math:`\kappa_{pair}` 0.80 / 0.79 / 0.77 at 5 / 10 / 20 nA (gamma 0.843 /
+    0.859 / 0.878; 0.79 / 0.78 / 0.76 nearer balance, where ln(I_thr/I_in) is within +-2), against 0.80-0.81 from the
+    weak-inversion sweep of one body-effect nFET (:func:`measure_pair_exponent`, the steady state's
+    exponent, far from balance). A train of short pulses charges the DPI through balance
+    (I_syn ~ I_g): this is the exponent its comparison uses. Far above I_g (long pulses at high
+    rates, the steady state) the split is the weak-inversion one again.
+
+    Parameters
+    ----------
+    netlist_params : dict, optional
+        Overrides of the pulse testbench's ``.param`` values; those the leak testbench has (``iw``,
+        ``ig``, ``itau``, ``csyn``, ``vdd``, ``vout_dc``) apply.
+    transistor : TransistorFit, optional
+        For kappa_p and Ut (default: :func:`extract_transistor`).
+    cache : bool
+        Use the on-disk result cache.
+
+    Returns
+    -------
+    PairSplit
+        The sweep (V, A), kappa_pair and gamma.
+
+    Examples
+    --------
+    >>> split = measure_pair_split({"iw": 20e-9})  # doctest: +SKIP
+    >>> round(split.kappa_pair, 3), round(split.gamma, 3)  # doctest: +SKIP
+    (0.769, 0.878)
+    """
+    tr = transistor or extract_transistor(cache=cache)
+    known = ngspice.netlist_params(DPI_LEAK_TB)
+    params = {k.lower(): float(v) for k, v in (netlist_params or {}).items() if k.lower() in known}
+    params.pop("pulse_on", None)
+    params.pop("dvsyn", None)
+    sweep = f"dc vhold {-SPLIT_SPAN:g} {SPLIT_SPAN:g} 2m"  # Vsyn = Vthr - v(vhold)
+    on = ngspice.run(DPI_LEAK_TB, {**params, "pulse_on": 1}, analysis=sweep, cache=cache)
+    off = ngspice.run(DPI_LEAK_TB, {**params, "pulse_on": 0}, analysis=sweep, cache=cache)
+    I_w = measure_dpi_biases(netlist_params, tr, cache=cache).I_w  # a weight current below the leak raises here
+    dv = np.asarray(on["v(vsyn)"] - on["v(vthr)"])
+    i_in = np.asarray(on["i(vhold)"] - off["i(vhold)"])  # the arm's current, taken from the node
+    inside = (i_in > 0) & (i_in < I_w)
+    log_ratio = np.log((I_w - i_in[inside]) / i_in[inside])
+    slope = -float(np.polyfit(dv[inside], log_ratio, 1)[0])  # I_thr / I_in falls as Vsyn rises
+    return PairSplit(dv=dv, i_in=i_in, I_w=I_w, kappa_pair=slope * tr.Ut, kappa_p=tr.kappa_p)
 
 
 # --- the neuron netlist -> Params -------------------------------------------------------
@@ -1424,6 +1634,13 @@ __all__ = [
     "measure_gain_exponent",
     "PairExponent",
     "measure_pair_exponent",
+    "PairSplit",
+    "measure_pair_split",
+    "SPLIT_SPAN",
+    "DPI_LEAK_TB",
+    "measure_dpi_leak",
+    "OutputReadout",
+    "measure_output_readout",
     "TransistorFit",
     "extract_transistor",
     "weak_inversion_fit",

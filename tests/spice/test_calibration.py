@@ -73,7 +73,59 @@ def test_dpi_replicas_measure_the_bias_currents(tr):
     assert b.I_g == pytest.approx(set_values["ig"], rel=0.1)
     assert b.I_tau == pytest.approx(set_values["itau"], rel=0.1)
     assert b.I_rest == pytest.approx(tr.I0_p, rel=0.2)  # the output at rest is the pFET's leakage
-    assert b.tau == pytest.approx(b.C * tr.Ut / (tr.kappa_p * b.I_tau))
+    assert b.tau == pytest.approx(b.C * tr.Ut / (tr.kappa_p * b.I_leak))  # the net leak sets tau
+    assert b.alpha == pytest.approx(b.I_g / b.I_leak)
+
+
+def test_net_leak_is_the_leak_at_its_drain_minus_the_switchs_off_current(tr):
+    """Input off, Vsyn held: the current recharging C_syn is below the replica's I_tau, more so towards rest."""
+    b = cal.measure_dpi_biases(transistor=tr)
+    assert b.I_leak == cal.measure_dpi_leak()
+    assert 0.97 * b.I_tau < b.I_leak < b.I_tau  # 1.6 % below at Vsyn = Vthr
+    toward_rest = [cal.measure_dpi_leak(dv=dv) for dv in (0.0, 0.05, 0.1, 0.15)]
+    assert np.all(np.diff(toward_rest) < 0)  # Vsd shrinks: Early effect, then the pFET leaves saturation
+    assert cal.measure_dpi_leak(dv=0.15) < 0.96 * b.I_tau
+    # the switch's off-current: with the pair's share ~1 (far above Vthr) it takes about I0_n from the node
+    on_pair = cal.measure_dpi_leak(dv=0.1)
+    assert cal.measure_dpi_leak({"itau": 40e-12}, dv=0.1) > on_pair  # a larger leak bias, a larger net leak
+    # the pulse testbench's input parameters do not apply to the leak testbench and are ignored
+    assert cal.measure_dpi_leak({"tpulse": 5e-6, "npulse": 3}) == b.I_leak
+
+
+def test_output_readout_follows_the_pfet_out_of_weak_inversion(tr):
+    """The model's exponential I_syn read through the output pFET's measured curve: identity below I_g,
+    compressed above (moderate inversion), monotonic."""
+    b = cal.measure_dpi_biases(transistor=tr)
+    readout = cal.measure_output_readout(b.I_g, transistor=tr)
+    assert float(readout(b.I_g)) == pytest.approx(b.I_g, rel=1e-6)
+    low = np.geomspace(5e-12, 2e-10, 9)
+    np.testing.assert_allclose(readout(low), low, rtol=0.02)
+    high = np.array([1e-9, 2e-9, 16e-9])
+    factor = readout(high) / high
+    assert np.all(np.diff(factor) < 0) and 0.93 < factor[0] < 0.97 and 0.7 < factor[2] < 0.82
+    grid = np.geomspace(1e-12, 5e-8, 200)
+    assert np.all(np.diff(readout(grid)) > 0)
+    # the readout is the pFET's own current at the gate voltage of the exponential through I_g
+    v = np.interp(np.log(b.I_g), np.log(readout.i_d), readout.vsg) + tr.Ut / tr.kappa_p * np.log(16e-9 / b.I_g)
+    assert float(readout(16e-9)) == pytest.approx(float(np.interp(v, readout.vsg, readout.i_d)), rel=0.01)
+
+
+def test_pair_split_is_softer_at_balance_than_in_weak_inversion(tr):
+    """Each arm carries I_w / 2 at balance: moderate inversion, a smaller effective kappa, a larger gamma."""
+    splits = [cal.measure_pair_split({"iw": w}, tr) for w in (1e-9, 5e-9, 20e-9)]
+    kappas = [s.kappa_pair for s in splits]
+    assert np.all(np.diff(kappas) < 0) and 0.74 < kappas[-1] < 0.78
+    for w, split in zip((1e-9, 5e-9, 20e-9), splits, strict=True):
+        weak = cal.measure_pair_exponent({"iw": w}, tr)
+        if w == 1e-9:  # arms of 0.5 nA at balance: weak inversion, the split is the one nFET's (0.818 vs 0.835)
+            assert split.gamma == pytest.approx(weak.gamma, abs=0.025)
+        else:  # arms of 2.5 and 10 nA: moderate inversion, softer than the weak-inversion body-effect nFET
+            assert split.gamma > weak.gamma
+        k = np.argmin(np.abs(split.dv))
+        assert split.i_in[k] / split.I_w == pytest.approx(0.5, abs=0.02)  # balanced at Vsyn = Vthr
+    assert splits[-1].gamma > splits[-1].kappa_p / tr.kappa_n_body + 0.03
+    with pytest.raises(ParameterError, match="cannot charge the DPI"):  # a weight current below the leak
+        cal.measure_pair_split({"iw": 10e-12}, tr)
 
 
 @pytest.mark.parametrize("itau", [10e-12, 20e-12, 40e-12])
