@@ -894,8 +894,10 @@ ADAPTATION_WHY = {
     "adexp": "; the model's AHP is fed for t_ref through the DPI equation, as the netlist's",
     "dpi": (
         "; both refractory periods are C_ref (Vdd - V_sw) / I_ref (the handshake charges C_ref to Vdd);"
-        " the AHP switch's off-current (0.3 pA) slows the circuit's AHP decay by 11-16 %, which the model"
-        " has not"
+        " the AHP switch's off-current (0.3 pA) slows the circuit's AHP decay; the model's AHP leak is the net"
+        " current measured with Vahp held at the AHP gain bias (calibration.measure_ahp_leak, 14 % below the"
+        " replica's I_ahtau here), which near rest, where the AHP pair hands the capacitor all of the"
+        " off-current, is smaller still"
     ),
 }
 

@@ -267,10 +267,27 @@ def test_neuron_dpi_biases_and_params(tr):
     assert p.t_ref == pytest.approx(b.t_ref_transient)
     tau = cal.dpi_tau(b.netlist_params["cmem"], b.I_tau, tr.Ut, b.pair.kappa_pair)
     assert p.tau_mem == pytest.approx(tau, rel=1e-9)  # the pair's kappa: J's equation
+    # the AHP's leak is the net current measured with Vahp held at the AHP gain bias
+    assert b.I_ahp_leak == cal.measure_ahp_leak() and p.I_tau_ahp == b.I_ahp_leak
+    assert b.tau_ahp == pytest.approx(cal.dpi_tau(b.netlist_params["cahp"], b.I_ahp_leak, tr.Ut, tr.kappa_n))
+    assert p.alpha_ahp * p.I_tau_ahp == pytest.approx(b.I_ahg, rel=1e-12)  # the gain current stays the replica's
     # the refractory bias does not move the AHP pulse (issue 12), the pulse-width parameter does
     b2 = cal.measure_neuron_dpi_biases({"irfr": 400e-12, "tpulse_ahp": 200e-6}, transistor=tr)
     assert b2.t_ref == pytest.approx(b.t_ref / 2, rel=0.1)
     assert b2.t_ahp == pytest.approx(2 * b.t_ahp, rel=0.1)
+
+
+def test_ahp_leak_is_the_leak_minus_the_switchs_off_current(tr):
+    """Between spikes the AHP switch's off-current (~I0_p) reaches the AHP capacitor through its pair."""
+    b = cal.measure_neuron_dpi_biases(transistor=tr)
+    assert 0.85 * b.I_ahtau < b.I_ahp_leak < 0.95 * b.I_ahtau
+    # towards rest the pair hands the capacitor more of the off-current; far above I_ahg none of it
+    toward_rest = [cal.measure_ahp_leak(dv=dv) for dv in (0.1, 0.0, -0.05, -0.1)]
+    assert np.all(np.diff(toward_rest) < 0)
+    assert cal.measure_ahp_leak(dv=0.15) == pytest.approx(b.I_ahtau, rel=0.01)
+    # a larger AHP weight bias raises the switch's source: more off-current, a smaller net leak
+    assert cal.measure_ahp_leak({"iahw": 5e-10}) < b.I_ahp_leak
+    assert cal.measure_ahp_leak({"iin": 2e-10, "tstop": 1.0}) == b.I_ahp_leak  # the transient's knobs do not apply
 
 
 def test_neuron_dpi_ahp_pulse_in_the_transient():
