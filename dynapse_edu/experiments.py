@@ -25,7 +25,7 @@ from numpy.typing import ArrayLike
 
 from .core.params import ParamsLike, resolve
 from .core.result import Result
-from .core.synapse import SYNAPSE_TYPES, synapse_index, synapse_key
+from .core.synapse import SYNAPSE_TYPES, dpi_pulse_response, synapse_index, synapse_key
 from .errors import ParameterError
 from .hardware.chip import Chip
 from .hardware.inputs import MAX_RATE, PoissonGenerator, RegularGenerator, SpikeGenerator
@@ -180,6 +180,121 @@ def fi_curve(
             chip.add_connection(RegularGenerator(1, rate), neurons, synapse, weight)
         rates[k] = chip.run(duration, method=method, dt=None, at_spikes=False).rates
     return rates[:, 0] if n_neurons == 1 else rates
+
+
+def rheobase(
+    currents: ArrayLike,
+    duration: float = 0.3,
+    params: ParamsLike = None,
+    method: str = "fast",
+    background: tuple[str, float, float] | None = None,
+) -> float:
+    """The smallest of ``currents`` at which the neuron fires, measured on its F-I curve, in A.
+
+    Runs :func:`fi_curve`'s experiment over the grid and returns its first current with a
+    nonzero rate: the rheobase to the grid's resolution, with any ``background`` input on (for
+    :func:`dynapse_edu.phaseplane.rheobase`, the exact value of the plain neuron, no input).
+
+    Parameters
+    ----------
+    currents : ArrayLike
+        Constant currents, A, in increasing order.
+    duration : float
+        Simulated time per current, s (a neuron that fires slower than 1 / duration counts as silent).
+    params : Params, dict or None
+        The parameters; None for the defaults.
+    method : str
+        The integrator, ``"reference"`` or ``"fast"``.
+    background : (str, float, float) or None
+        As in :func:`fi_curve`: ``(synapse, rate in Hz, weight)`` into the neuron during each run.
+
+    Returns
+    -------
+    float
+        The first current of the grid that makes the neuron fire, A.
+
+    Raises
+    ------
+    ParameterError
+        For currents that are not increasing, or when none of them makes the neuron fire.
+
+    Examples
+    --------
+    >>> round(rheobase(np.arange(0.0, 1001.0, 50.0) * 1e-12, duration=0.2) * 1e12)  # pA
+    350
+    """
+    currents = _values(currents, "currents", 0.0, 1e-3, "A", "rheobase")
+    if currents.size > 1 and not np.all(np.diff(currents) > 0):
+        raise ParameterError("rheobase: currents must increase")
+    rates = fi_curve(currents, duration=duration, params=params, method=method, background=background)
+    firing = np.flatnonzero(rates > 0)
+    if firing.size == 0:
+        raise ParameterError(
+            f"rheobase: the neuron does not fire at any of the currents up to {currents.max()!r} A within "
+            f"{duration!r} s: extend the grid"
+        )
+    return float(currents[firing[0]])
+
+
+def pulse_train_mean(
+    rate: float,
+    width: float,
+    I_w: float,
+    I_g: float,
+    I_tau: float,
+    tau: float,
+    I0: float,
+    duration: float = 1.0,
+    settle: float = 0.5,
+    gamma: float = 1.0,
+) -> float:
+    """Mean current of a DPI driven by a regular train of input pulses, once the train has settled, in A.
+
+    The exact solution of the DPI equation under the pulses
+    (:func:`~dynapse_edu.core.synapse.dpi_pulse_response`), averaged from ``settle`` to
+    ``duration`` on a grid a fifth of a pulse wide: what a synapse delivers to its soma on average,
+    to set against the instant jumps' :math:`\bar I = J \tau r` (each jump J, rate r).
+
+    Parameters
+    ----------
+    rate : float
+        Pulse rate, Hz (> 0; pulses that overlap follow the pulse extender's rule).
+    width : float
+        Pulse width, s (> 0).
+    I_w, I_g, I_tau : float
+        Weight, gain and leak currents, A.
+    tau : float
+        Time constant, s.
+    I0 : float
+        Leakage floor, A.
+    duration, settle : float
+        The train's length and the start of the average, s (0 <= settle < duration).
+    gamma : float
+        Output exponent (1: the ideal DPI).
+
+    Returns
+    -------
+    float
+        The mean current, A.
+
+    Examples
+    --------
+    Trains of 50 us pulses of 10 nA (I_g = 80 pA, I_tau = 20 pA, tau = 4 ms) at 100 and 200 Hz:
+    twice the rate, almost three times the current (each pulse lands on a higher current)
+
+    >>> [round(pulse_train_mean(r, 50e-6, 10e-9, 80e-12, 20e-12, 4e-3, 0.3e-12) * 1e12) for r in (100.0, 200.0)]
+    [120, 320]
+    """
+    rate = number(rate, "rate", 0.0, MAX_RATE, unit="Hz", where="pulse_train_mean")
+    width = number(width, "width", 0.0, 1.0, unit="s", where="pulse_train_mean")
+    if not (rate > 0 and width > 0 and 0 <= settle < duration):
+        raise ParameterError(
+            f"pulse_train_mean: need rate > 0, width > 0 and 0 <= settle < duration, got rate = {rate!r} Hz, "
+            f"width = {width!r} s, settle = {settle!r} s, duration = {duration!r} s"
+        )
+    t = np.arange(settle, duration, width / 5)
+    starts = np.arange(0.0, duration, 1.0 / rate)
+    return float(dpi_pulse_response(t, starts, width, I_w, I_g, I_tau, tau, I0, gamma).mean())
 
 
 def ff_curve(
@@ -493,6 +608,8 @@ def part1(duration: float = 1.0, params: ParamsLike = None, method: str = "refer
 __all__ = [
     "synapse_kernel",
     "fi_curve",
+    "rheobase",
+    "pulse_train_mean",
     "ff_curve",
     "spike_response",
     "adaptation_isi",

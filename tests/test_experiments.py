@@ -141,3 +141,32 @@ def test_adaptation_isi_intervals_grow_with_adaptation_only():
 def test_bad_inputs_are_refused_at_the_door(call, match):
     with pytest.raises(ParameterError, match=match):
         call()
+
+
+def test_rheobase_is_the_first_firing_current_of_the_fi_curve():
+    grid = np.arange(0.0, 1001.0, 50.0) * 1e-12
+    rates = experiments.fi_curve(grid, duration=0.2, method="fast")
+    found = experiments.rheobase(grid, duration=0.2)
+    assert found == grid[np.argmax(rates > 0)] and rates[grid < found].max() == 0 and found > 0
+    # inhibition in the background moves it up; a grid that never fires, or out of order, is refused
+    assert experiments.rheobase(grid, duration=0.2, background=("GABA_A", 100.0, 0.05)) > found
+    with pytest.raises(ParameterError, match="does not fire"):
+        experiments.rheobase(grid[:3], duration=0.2)
+    with pytest.raises(ParameterError, match="must increase"):
+        experiments.rheobase(grid[::-1], duration=0.2)
+
+
+def test_pulse_train_mean_is_the_mean_of_the_exact_train():
+    from dynapse_edu.core.synapse import dpi_pulse_response
+
+    args = (50e-6, 10e-9, 80e-12, 20e-12, 4e-3, 0.3e-12)
+    t = np.arange(0.5, 1.0, 10e-6)
+    exact = dpi_pulse_response(t, np.arange(0.0, 1.0, 0.01), *args).mean()
+    assert experiments.pulse_train_mean(100.0, *args) == pytest.approx(exact, rel=1e-3)
+    # far above I_g a pulse adds about (I_g I_w / I_tau)(1 - exp(-t/tau)): the mean is about that times rate tau
+    mean = experiments.pulse_train_mean(200.0, *args)
+    assert 0 < mean < 80e-12 * 10e-9 / 20e-12 * (1 - np.exp(-50e-6 / 4e-3)) * 200.0 * 4e-3 * 1.1
+    for bad in ({"rate": 0.0}, {"width": 0.0}, {"settle": 1.0}):
+        kwargs = {"rate": 100.0, "width": 50e-6, **bad}
+        with pytest.raises(ParameterError):
+            experiments.pulse_train_mean(kwargs.pop("rate"), kwargs.pop("width"), *args[1:], **kwargs)

@@ -691,6 +691,52 @@ def dpi_charge(t: float, I_start: float, I_in: float, I_g: float, I_tau: float, 
     return dpi_under_input(float(I_start), float(t), float(I_in), float(I_g), float(I_tau), float(tau), 0.0)
 
 
+def dpi_pulse_increment(
+    I: float, width: float, I_w: float, I_g: float, I_tau: float, tau: float, I0: float, gamma: float = 1.0
+) -> float:
+    r"""What one input pulse adds to a DPI at ``I``, beyond the DPI's own decay over the pulse, in A.
+
+    The current after a pulse of ``width`` under the weight current ``I_w`` (:func:`dpi_under_input`)
+    minus the current the DPI would have decayed to without it: the finite pulse's counterpart of
+    the instant jump (:func:`spike_jump`). Far above :math:`I_g` it is
+    :math:`(I_g I_w / I_\tau)(1 - e^{-t/\tau})` (the jump :math:`I_g I_w / I_\tau` only for pulses
+    much longer than tau); near rest it is far smaller (the DPI's :math:`1 + I_g/I` factor).
+
+    Parameters
+    ----------
+    I : float
+        Current when the pulse starts, A.
+    width : float
+        Pulse width, s.
+    I_w : float
+        Weight current during the pulse, A.
+    I_g, I_tau : float
+        Gain and leak currents, A.
+    tau : float
+        Time constant, s.
+    I0 : float
+        Leakage floor, A.
+    gamma : float
+        Output exponent (dimensionless, 1: the ideal DPI).
+
+    Returns
+    -------
+    float
+        The increment, A.
+
+    Examples
+    --------
+    A 10 us pulse of 10 nA (I_g = 80 pA, I_tau = 20 pA, tau = 4 ms) into a DPI at 1 nA and at rest:
+
+    >>> round(dpi_pulse_increment(1e-9, 10e-6, 10e-9, 80e-12, 20e-12, 4e-3, 0.3e-12) * 1e12, 2)  # pA
+    92.77
+    >>> round(dpi_pulse_increment(0.3e-12, 10e-6, 10e-9, 80e-12, 20e-12, 4e-3, 0.3e-12) * 1e12, 2)
+    0.73
+    """
+    free = dpi_under_input(I, width, 0.0, I_g, I_tau, tau, I0, gamma)
+    return dpi_under_input(I, width, I_w, I_g, I_tau, tau, I0, gamma) - free
+
+
 def pulse_intervals(pulse_starts: ArrayLike, width: float) -> np.ndarray:
     """The times a retriggered pulse extender is on, for input spikes at ``pulse_starts``, in s.
 
@@ -817,6 +863,7 @@ __all__ = [
     "DPI_Y_MAX",
     "DPI_MAX_ITERATIONS",
     "dpi_charge",
+    "dpi_pulse_increment",
     "pulse_intervals",
     "dpi_pulse_response",
 ]

@@ -189,3 +189,22 @@ def test_spike_jump_is_the_one_rule_everywhere():
     assert weight_current_for_jump(p.jump("NMDA", 2.5), p.alpha_nmda, 2.5) == pytest.approx(p.I_w0_nmda, rel=1e-15)
     np.testing.assert_allclose(weight_current_for_jump(jumps, table.alpha_syn[[1, 1, 0], [0, 2, 1]], [2.5, 1.0, 3.0]),
                                table.I_w0_syn[[1, 1, 0], [0, 2, 1]], rtol=1e-15)
+
+
+def test_pulse_increment_between_rest_and_the_linear_regime():
+    """What a pulse adds beyond the free decay: (I_g I_w / I_tau)(1 - exp(-t/tau)) far above I_g, far less near rest."""
+    from dynapse_edu.core.synapse import dpi_pulse_increment, dpi_under_input
+
+    I_g, I_tau, tau, I0, I_w, width = 80e-12, 20e-12, 4e-3, 0.3e-12, 10e-9, 10e-6
+    linear = I_g * I_w / I_tau * (1 - np.exp(-width / tau))
+    far = dpi_pulse_increment(1e-6, width, I_w, I_g, I_tau, tau, I0)
+    assert far == pytest.approx(linear, rel=1e-3)
+    rest = dpi_pulse_increment(I0, width, I_w, I_g, I_tau, tau, I0)
+    assert 0 < rest < 0.01 * linear
+    charged = dpi_pulse_increment(1e-9, width, I_w, I_g, I_tau, tau, I0)
+    assert charged == pytest.approx(
+        dpi_under_input(1e-9, width, I_w, I_g, I_tau, tau, I0) - dpi_under_input(1e-9, width, 0.0, I_g, I_tau, tau, I0)
+    )
+    assert rest < charged < far
+    # with the pair's exponent the DPI charges more slowly above I_g
+    assert dpi_pulse_increment(1e-9, width, I_w, I_g, I_tau, tau, I0, gamma=0.84) < charged
