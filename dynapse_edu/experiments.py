@@ -248,7 +248,7 @@ def pulse_train_mean(
     settle: float = 0.5,
     gamma: float = 1.0,
 ) -> float:
-    """Mean current of a DPI driven by a regular train of input pulses, once the train has settled, in A.
+    r"""Mean current of a DPI driven by a regular train of input pulses, once the train has settled, in A.
 
     The exact solution of the DPI equation under the pulses
     (:func:`~dynapse_edu.core.synapse.dpi_pulse_response`), averaged from ``settle`` to
