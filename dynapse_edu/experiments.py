@@ -267,8 +267,10 @@ def pulse_train_mean(
         Time constant, s.
     I0 : float
         Leakage floor, A.
-    duration, settle : float
-        The train's length and the start of the average, s (0 <= settle < duration).
+    duration : float
+        The train's length, s.
+    settle : float
+        Where the average starts, s (0 <= settle < duration).
     gamma : float
         Output exponent (1: the ideal DPI).
 
