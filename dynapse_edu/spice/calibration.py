@@ -656,8 +656,25 @@ def measure_gain_exponent(
     return GainExponentFit(i_w, i_syn, biases.I_g, biases.I_tau, gamma, rms, tr.kappa_p / tr.kappa_n_body)
 
 
+class OutputExponent:
+    """A DPI synapse's output exponent, gamma = kappa_p / kappa_pair (the core's ``Params.gamma_syn``).
+
+    The base of :class:`PairExponent` (kappa_pair from one body-effect nFET in weak inversion, the
+    steady state's) and :class:`PairSplit` (from the pair's split around balance, the trains'):
+    ``kappa_pair``, the pair's slope factor, and ``kappa_p``, the output pFET's (dimensionless).
+    """
+
+    kappa_pair: float
+    kappa_p: float
+
+    @property
+    def gamma(self) -> float:
+        """kappa_p / kappa_pair (dimensionless)."""
+        return self.kappa_p / self.kappa_pair
+
+
 @dataclass(frozen=True)
-class PairExponent:
+class PairExponent(OutputExponent):
     """The output exponent of a DPI synapse from its pair's own transistors: gamma = kappa_p / kappa_pair.
 
     ``vsb`` (V): the differential pair's common source above the bulk at the synapse's operating
@@ -669,11 +686,6 @@ class PairExponent:
     vsb: float
     kappa_pair: float
     kappa_p: float
-
-    @property
-    def gamma(self) -> float:
-        """kappa_p / kappa_pair (dimensionless)."""
-        return self.kappa_p / self.kappa_pair
 
 
 def measure_pair_exponent(
@@ -727,7 +739,7 @@ SPLIT_SPAN = 0.1
 
 
 @dataclass(frozen=True)
-class PairSplit:
+class PairSplit(OutputExponent):
     """The DPI pair's split of the weight current around balance, measured with the input on.
 
     ``dv`` (V): Vsyn - Vthr, where Vsyn is held; ``i_in`` (A): the current the capacitor's arm
@@ -742,11 +754,6 @@ class PairSplit:
     I_w: float
     kappa_pair: float
     kappa_p: float
-
-    @property
-    def gamma(self) -> float:
-        """kappa_p / kappa_pair (dimensionless)."""
-        return self.kappa_p / self.kappa_pair
 
 
 def measure_pair_split(
@@ -1690,6 +1697,7 @@ __all__ = [
     "GainExponentFit",
     "GAIN_SWEEP",
     "measure_gain_exponent",
+    "OutputExponent",
     "PairExponent",
     "measure_pair_exponent",
     "PairSplit",
