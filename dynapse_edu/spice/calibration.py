@@ -794,7 +794,7 @@ def measure_pair_split(
     --------
     >>> split = measure_pair_split({"iw": 20e-9})  # doctest: +SKIP
     >>> round(split.kappa_pair, 3), round(split.gamma, 3)  # doctest: +SKIP
-    (0.769, 0.878)
+    (0.768, 0.878)
     """
     tr = transistor or extract_transistor(cache=cache)
     known = ngspice.netlist_params(DPI_LEAK_TB)
