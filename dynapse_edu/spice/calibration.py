@@ -366,6 +366,29 @@ def measure_dpi_biases(
 DPI_LEAK_TB = "dpi_synapse_tb-leak.cir"
 
 
+def params_for(
+    testbench: str, netlist_params: Mapping[str, float] | None, set_here: tuple[str, ...] = ()
+) -> dict[str, float]:
+    """The overrides among ``netlist_params`` that ``testbench`` has, lower-cased, without those in ``set_here``.
+
+    The DC testbenches beside a transient one (``dpi_synapse_tb-leak.cir`` beside the pulse
+    testbench, ``neuron_dpi_tb-ahp.cir`` beside the neuron's) share its bias knobs but not its
+    input's (``tpulse``, ``iin`` ...): a caller hands them the transient's overrides and each keeps
+    what applies; ``set_here`` names the knobs the measuring function sets itself.
+
+    Examples
+    --------
+    >>> params_for("dpi_synapse_tb-leak.cir", {"IW": 5e-9, "tpulse": 1e-5, "pulse_on": 1}, set_here=("pulse_on",))
+    {'iw': 5e-09}
+    """
+    known = ngspice.netlist_params(testbench)
+    return {
+        k.lower(): float(v)
+        for k, v in (netlist_params or {}).items()
+        if k.lower() in known and k.lower() not in set_here
+    }
+
+
 def measure_dpi_leak(
     netlist_params: Mapping[str, float] | None = None, dv: float = 0.0, cache: bool = True
 ) -> float:
@@ -403,8 +426,7 @@ def measure_dpi_leak(
     >>> round(measure_dpi_leak() * 1e12, 2)  # pA, the leak bias 20.21 pA on its replica  # doctest: +SKIP
     19.88
     """
-    known = ngspice.netlist_params(DPI_LEAK_TB)
-    params = {k.lower(): float(v) for k, v in (netlist_params or {}).items() if k.lower() in known}
+    params = params_for(DPI_LEAK_TB, netlist_params)
     op = ngspice.run(DPI_LEAK_TB, {**params, "dvsyn": float(dv)}, analysis="op", cache=cache)
     return float(-op["i(vhold)"][0])
 
@@ -797,10 +819,7 @@ def measure_pair_split(
     (0.768, 0.878)
     """
     tr = transistor or extract_transistor(cache=cache)
-    known = ngspice.netlist_params(DPI_LEAK_TB)
-    params = {k.lower(): float(v) for k, v in (netlist_params or {}).items() if k.lower() in known}
-    params.pop("pulse_on", None)
-    params.pop("dvsyn", None)
+    params = params_for(DPI_LEAK_TB, netlist_params, set_here=("pulse_on", "dvsyn"))
     sweep = f"dc vhold {-SPLIT_SPAN:g} {SPLIT_SPAN:g} 2m"  # Vsyn = Vthr - v(vhold)
     on = ngspice.run(DPI_LEAK_TB, {**params, "pulse_on": 1}, analysis=sweep, cache=cache)
     off = ngspice.run(DPI_LEAK_TB, {**params, "pulse_on": 0}, analysis=sweep, cache=cache)
@@ -1482,9 +1501,7 @@ def measure_ahp_leak(netlist_params: Mapping[str, float] | None = None, dv: floa
     >>> round(measure_ahp_leak() * 1e12, 3), round(measure_ahp_leak({"iahw": 5e-10}) * 1e12, 3)  # pA  # doctest: +SKIP
     (1.13, 1.059)
     """
-    known = ngspice.netlist_params(AHP_LEAK_TB)
-    params = {k.lower(): float(v) for k, v in (netlist_params or {}).items() if k.lower() in known}
-    params.pop("iin", None)
+    params = params_for(AHP_LEAK_TB, netlist_params, set_here=("iin",))
     op = ngspice.run(AHP_LEAK_TB, {**params, "dvahp": float(dv)}, analysis="op", cache=cache)
     return float(op["i(vhold)"][0])
 
@@ -1706,6 +1723,7 @@ __all__ = [
     "measure_ahp_leak",
     "SPLIT_SPAN",
     "DPI_LEAK_TB",
+    "params_for",
     "measure_dpi_leak",
     "OutputReadout",
     "measure_output_readout",
